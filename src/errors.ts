@@ -66,6 +66,19 @@ export class NotImplementedError extends FloeError {
   }
 }
 
+/**
+ * A failure whose details were already printed (e.g. a doctor report with failing checks): the single exit
+ * point prints nothing more and exits with the given code.
+ */
+export class ReportedFailure extends FloeError {
+  constructor(
+    override readonly exitCode: ExitCode,
+    message = 'failed',
+  ) {
+    super(message);
+  }
+}
+
 /** An external command that exited non-zero, timed out or was aborted. Keeps argv, exit code and output. */
 export class CommandError extends FloeError {
   constructor(

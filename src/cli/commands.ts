@@ -1,0 +1,23 @@
+// Every command of floe-dev, one module each (design §1).
+import type { CommandModule } from './command.js';
+import { configCommand } from './config.js';
+import { doctorCommand } from './doctor.js';
+import { downCommand } from './down.js';
+import { forwardCommand } from './forward.js';
+import { loadCommand } from './load.js';
+import { renderCommand } from './render.js';
+import { smokeCommand } from './smoke.js';
+import { statusCommand } from './status.js';
+import { upCommand } from './up.js';
+
+export const COMMANDS = [
+  upCommand,
+  downCommand,
+  smokeCommand,
+  statusCommand,
+  doctorCommand,
+  loadCommand,
+  renderCommand,
+  forwardCommand,
+  configCommand,
+] as CommandModule<never>[];
