@@ -117,11 +117,10 @@ function toConfigError(error: z.ZodError, layers: Layer[], merged: Record<string
     const key = issue.keys[0]!;
     const fullPath = [...parentPath, key];
     const allowed = knownKeys(parentPath);
-    const suggestion = allowed.length > 0 ? closest(key, allowed) : undefined;
-    const near = suggestion !== undefined && distance(key, suggestion) <= Math.max(2, Math.floor(key.length / 3));
+    const suggestion = nearest(key, allowed);
     const source = sourceOf(fullPath, layers);
     return new ConfigError(
-      `unknown key \`${dotted(fullPath)}\`${source}${near ? `; did you mean \`${dotted([...parentPath, suggestion])}\`?` : ''}`,
+      `unknown key \`${dotted(fullPath)}\`${source}${suggestion ? `; did you mean \`${dotted([...parentPath, suggestion])}\`?` : ''}`,
       dotted(fullPath),
       { hint: allowed.length > 0 ? `valid keys here: ${allowed.join(', ')}` : undefined },
     );
@@ -131,17 +130,26 @@ function toConfigError(error: z.ZodError, layers: Layer[], merged: Record<string
   const source = sourceOf(path, layers);
   const allowed = issue.code === 'invalid_value' ? `; allowed: ${issue.values.map((v) => String(v)).join(', ')}` : '';
   return new ConfigError(
-    `\`${dotted(path)}\`${source}: ${value === undefined ? 'missing value' : `value ${JSON.stringify(value)}`} ${issueMessage(issue)}${allowed}`,
+    `\`${dotted(path)}\`${source}: ${value === undefined ? 'missing value' : `value ${JSON.stringify(value)}`} ${issueMessage(issue, value)}${allowed}`,
     dotted(path),
   );
 }
 
-function issueMessage(issue: z.core.$ZodIssue): string {
+/** The closest allowed name when it is near enough to be a typo. */
+function nearest(value: string, allowed: string[]): string | undefined {
+  if (allowed.length === 0) return undefined;
+  const candidate = closest(value, allowed);
+  return distance(value, candidate) <= Math.max(2, Math.floor(value.length / 3)) ? candidate : undefined;
+}
+
+function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
-      return `is not ${article(issue.expected)}`;
-    case 'invalid_value':
-      return 'is not allowed';
+      return issue.expected === 'int' ? 'must be a whole number' : `is not ${article(issue.expected)}`;
+    case 'invalid_value': {
+      const near = nearest(String(value), issue.values.map(String));
+      return `is not allowed${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`;
+    }
     case 'invalid_key':
       return 'is not a known name';
     case 'too_small':
@@ -163,8 +171,11 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
     else if (valueType) schema = valueType;
     else return [];
   }
-  const shape = (unwrap(schema)._zod.def as { shape?: Record<string, unknown> }).shape;
-  return shape ? Object.keys(shape) : [];
+  const def = unwrap(schema)._zod.def as { shape?: Record<string, unknown>; keyType?: z.core.$ZodType };
+  if (def.shape) return Object.keys(def.shape);
+  // A record keyed by an enum (services.<name>): its names.
+  const entries = (def.keyType?._zod.def as { entries?: Record<string, string> } | undefined)?.entries;
+  return entries ? Object.values(entries) : [];
 }
 
 function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
