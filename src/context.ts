@@ -20,6 +20,8 @@ export interface Context {
   env: NodeJS.ProcessEnv;
   cwd: string;
   verbose: boolean;
+  /** A person is watching a terminal (spinners allowed); false in CI and pipes. */
+  interactive: boolean;
   output: OutputFormat;
   /** Results of expensive lookups shared between steps (e.g. engine info). */
   cache: Map<string, unknown>;

@@ -25,6 +25,7 @@ export async function createContext(args: GlobalArgs, io: Io, flags: Omit<Config
     env: io.env,
     cwd: io.cwd,
     verbose: args.verbose,
+    interactive: io.isTTY,
     output: args.json ? 'json' : args.output,
     cache: new Map(),
   };

@@ -29,7 +29,8 @@ export function clusterPaths(env: NodeJS.ProcessEnv, cluster: string): ClusterPa
     dir,
     kubeconfig: join(dir, 'kubeconfig'),
     credentials: join(dir, 'credentials.json'),
-    lock: join(dir, 'lock'),
+    // Beside the folder, not in it: `down` removes the folder while holding the lock.
+    lock: `${dir}.lock`,
     forwards: join(dir, 'forwards.json'),
     clusterRecord: join(dir, 'cluster.json'),
     logs: join(dir, 'logs'),

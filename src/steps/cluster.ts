@@ -1,0 +1,188 @@
+// The cluster step: reuse a healthy cluster created from the same config, report drift, or create one.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import type { Context } from '../context.js';
+import { CommandError, FloeError, withContext } from '../errors.js';
+import { Kind } from '../tools/kind.js';
+import { Kubectl, kindContext } from '../tools/kubectl.js';
+import type { Step, StepReporter } from './step.js';
+
+/** What floe-dev wrote when it created the cluster: proof of ownership and the config it was made from. */
+export interface ClusterRecord {
+  name: string;
+  configHash: string;
+  nodeImage: string;
+  createdAt: string;
+  /** The user's kubeconfig the context was merged into, when `cluster.mergeKubeconfig` was on. */
+  mergedKubeconfig?: string;
+}
+
+/** The kind config the user's configuration asks for, and its hash (drift detection). */
+export interface WantedCluster {
+  yaml: string;
+  hash: string;
+  nodeImage: string;
+}
+
+export interface ClusterOptions {
+  recreate: boolean;
+  wanted: (ctx: Context) => WantedCluster;
+  /** Attempts of `kind create cluster` before giving up (transient failures happen: ports, Docker hiccups). */
+  attempts?: number;
+  /** First backoff between attempts; doubles each time. */
+  backoffMs?: number;
+  createTimeoutMs?: number;
+}
+
+export function clusterStep(options: ClusterOptions): Step {
+  return {
+    title: 'Cluster',
+    run: async (ctx, report) => {
+      try {
+        await ensureCluster(ctx, options, report);
+      } catch (error) {
+        throw withContext('cluster', error);
+      }
+    },
+  };
+}
+
+export function kindFor(ctx: Context, withSignal = true): Kind {
+  return new Kind(ctx.tools.runner, ctx.tools.kindPath, {
+    signal: withSignal ? ctx.signal : undefined,
+    onLine: ctx.verbose ? (line) => ctx.log.debug(`  kind: ${line}`) : undefined,
+  });
+}
+
+export function kubectlFor(ctx: Context): Kubectl {
+  return new Kubectl(ctx.tools.runner, ctx.tools.kubectlPath, ctx.paths.kubeconfig, kindContext(ctx.config.cluster.name), {
+    signal: ctx.signal,
+  });
+}
+
+export async function ensureCluster(ctx: Context, options: ClusterOptions, report: StepReporter): Promise<void> {
+  const name = ctx.config.cluster.name;
+  const wanted = options.wanted(ctx);
+  const kind = kindFor(ctx);
+  report.progress('looking for existing kind clusters');
+  let exists = (await kind.getClusters()).includes(name);
+  let record = readClusterRecord(ctx);
+
+  if (exists && options.recreate) {
+    report.progress(`deleting cluster ${name} (--recreate)`);
+    await deleteClusterAndState(ctx, record);
+    exists = false;
+    record = undefined;
+  }
+
+  if (exists) {
+    if (!record) {
+      throw new FloeError(`a kind cluster named "${name}" exists, but floe-dev did not create it (no record in ${ctx.paths.dir})`, {
+        hint: `leave it alone and use another name (--cluster floe-dev-2), or replace it: floe-dev up --cluster ${name} --recreate`,
+      });
+    }
+    if (record.configHash !== wanted.hash) {
+      throw new FloeError(`cluster "${name}" was created from a different configuration than the one wanted now (${describeDrift(record, wanted)})`, {
+        hint: `floe-dev up --recreate deletes and recreates it (data inside the cluster is lost); or put the old settings back`,
+      });
+    }
+    report.progress('checking that the API server answers');
+    await writeKubeconfig(ctx, await kind.getKubeconfig(name));
+    const version = await kubectlFor(ctx)
+      .serverVersion()
+      .catch((error: unknown) => {
+        throw new FloeError(`cluster "${name}" exists but its API server does not answer: ${reasonOf(error)}`, {
+          hint: `start its node (docker start ${name}-control-plane) and run up again, or recreate it: floe-dev up --recreate`,
+          cause: error,
+        });
+      });
+    report.done(`Cluster ${name} reused (Kubernetes ${version})`);
+    return;
+  }
+
+  await createCluster(ctx, options, wanted, report);
+  const version = await kubectlFor(ctx).serverVersion();
+  report.done(`Cluster ${name} created (Kubernetes ${version})`);
+}
+
+async function createCluster(ctx: Context, options: ClusterOptions, wanted: WantedCluster, report: StepReporter): Promise<void> {
+  const name = ctx.config.cluster.name;
+  const attempts = options.attempts ?? 3;
+  let backoff = options.backoffMs ?? 2_000;
+  mkdirSync(ctx.paths.dir, { recursive: true, mode: 0o700 });
+  const configFile = join(ctx.paths.dir, 'kind-config.yaml');
+  writeFileSync(configFile, wanted.yaml);
+
+  for (let attempt = 1; ; attempt++) {
+    report.progress(`creating kind cluster ${name}${attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''}`);
+    try {
+      await kindFor(ctx).createCluster({ name, configFile, kubeconfig: ctx.paths.kubeconfig }, options.createTimeoutMs ?? 600_000);
+      break;
+    } catch (error) {
+      // Never leave a half-created cluster behind; the cleanup must run even after Ctrl-C.
+      await kindFor(ctx, false).deleteCluster(name, ctx.paths.kubeconfig).catch(() => undefined);
+      if (ctx.signal.aborted) throw error;
+      const reason = reasonOf(error);
+      if (/already exist/i.test(reason)) {
+        throw new FloeError(`another process created a kind cluster named "${name}" meanwhile: ${reason}`, { cause: error });
+      }
+      if (attempt >= attempts) {
+        throw new FloeError(`creating kind cluster "${name}" failed after ${attempts} attempts: ${reason}`, {
+          hint: 'run `floe-dev doctor` (Docker memory, disk, ports), then try again; --verbose shows kind\'s output',
+          cause: error,
+        });
+      }
+      report.progress(`kind create failed (${reason}); retrying in ${Math.round(backoff / 1000)}s`);
+      await ctx.clock.sleep(backoff, ctx.signal);
+      backoff *= 2;
+    }
+  }
+
+  const record: ClusterRecord = { name, configHash: wanted.hash, nodeImage: wanted.nodeImage, createdAt: new Date(ctx.clock.now()).toISOString() };
+  if (ctx.config.cluster.mergeKubeconfig) {
+    record.mergedKubeconfig = userKubeconfig(ctx.env);
+    await kindFor(ctx).exportKubeconfig(name, record.mergedKubeconfig);
+  }
+  writeFileSync(ctx.paths.clusterRecord, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** Deletes the cluster, the kubeconfig entries floe-dev made, and the cluster's state folder. */
+export async function deleteClusterAndState(ctx: Context, record: ClusterRecord | undefined): Promise<void> {
+  const kind = kindFor(ctx);
+  const name = ctx.config.cluster.name;
+  // kind removes the cluster's entries from the kubeconfig it is given: the merged one first, then ours.
+  if (record?.mergedKubeconfig) await kind.deleteCluster(name, record.mergedKubeconfig);
+  await kind.deleteCluster(name, ctx.paths.kubeconfig);
+  rmSync(ctx.paths.dir, { recursive: true, force: true });
+}
+
+export function readClusterRecord(ctx: Pick<Context, 'paths'>): ClusterRecord | undefined {
+  if (!existsSync(ctx.paths.clusterRecord)) return undefined;
+  try {
+    return JSON.parse(readFileSync(ctx.paths.clusterRecord, 'utf8')) as ClusterRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeKubeconfig(ctx: Context, text: string): Promise<void> {
+  mkdirSync(ctx.paths.dir, { recursive: true, mode: 0o700 });
+  writeFileSync(ctx.paths.kubeconfig, text, { mode: 0o600 });
+}
+
+/** The kubeconfig plain `kubectl` uses: the first entry of $KUBECONFIG, else ~/.kube/config. */
+export function userKubeconfig(env: NodeJS.ProcessEnv): string {
+  const first = env.KUBECONFIG?.split(delimiter).find(Boolean);
+  return first ?? join(env.HOME || homedir(), '.kube', 'config');
+}
+
+export function describeDrift(record: ClusterRecord, wanted: WantedCluster): string {
+  if (record.nodeImage !== wanted.nodeImage) return `node image ${record.nodeImage} → ${wanted.nodeImage}`;
+  return 'the kind cluster configuration changed';
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof CommandError) return error.reason || error.message;
+  return error instanceof Error ? error.message : String(error);
+}
