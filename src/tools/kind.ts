@@ -1,4 +1,5 @@
 // kind through the runner: list, create, delete clusters, export kubeconfig, list nodes, load images.
+import { rethrowMissing } from './missing.js';
 import type { Runner, RunOptions } from './runner.js';
 
 export interface KindCreateOptions {
@@ -17,7 +18,7 @@ export class Kind {
   ) {}
 
   private run(args: string[], options: RunOptions = {}) {
-    return this.runner.run([this.bin, ...args], { ...this.base, ...options });
+    return this.runner.run([this.bin, ...args], { ...this.base, ...options }).catch(rethrowMissing('kind', this.bin));
   }
 
   /** Names of the kind clusters on this machine ("No kind clusters found." goes to stderr). */

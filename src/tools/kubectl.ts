@@ -1,4 +1,5 @@
 // kubectl through the runner, always with floe-dev's own --kubeconfig and an explicit --context.
+import { rethrowMissing } from './missing.js';
 import type { Runner, RunOptions, RunResult } from './runner.js';
 
 export class Kubectl {
@@ -16,7 +17,7 @@ export class Kubectl {
       timeoutMs: 60_000,
       ...this.base,
       ...options,
-    });
+    }).catch(rethrowMissing('kubectl', this.bin));
   }
 
   /** The server's Kubernetes version, which also proves the API server answers. */
