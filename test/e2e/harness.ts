@@ -1,0 +1,401 @@
+// The e2e harness: an isolated world per test (HOME, FLOE_DEV_HOME, fake-tools state, a PATH holding only the
+// fakes and node), the built CLI and the fakes run as real subprocesses, the fakes' state exposed to
+// assertions, and every process and container the test caused stopped afterwards, by pid or id.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa, type ResultPromise } from 'execa';
+import { afterEach, beforeEach } from 'vitest';
+import { buildTestImage } from '../../fixtures/docker/images.js';
+import type { Scenario } from '../../fixtures/lib/common.js';
+import type { Cluster, ForwardRecord, NodeImage, StoredObject } from '../../fixtures/lib/store.js';
+
+export type { Scenario } from '../../fixtures/lib/common.js';
+export type { Cluster, NodeImage } from '../../fixtures/lib/store.js';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const FIXTURES_BIN = join(REPO, 'fixtures', 'bin');
+export const CLI = join(REPO, 'bin', 'floe-dev.js');
+
+/** The docker CLI, found on the test runner's PATH (the isolated PATH of the subprocesses has none). */
+export const dockerBin: string | undefined = (process.env.PATH ?? '')
+  .split(delimiter)
+  .map((dir) => join(dir, 'docker'))
+  .find((file) => existsSync(file));
+
+/** Whether a Docker Engine answers; tests that need one are skipped with this reason otherwise. */
+export const dockerAvailable: boolean =
+  dockerBin !== undefined && spawnSync(dockerBin, ['version', '--format', '{{.Server.Version}}'], { timeout: 10_000 }).status === 0;
+export const NO_DOCKER_REASON = dockerBin ? 'the Docker Engine does not answer (is dockerd running?)' : 'no docker CLI on PATH';
+if (!dockerAvailable) console.warn(`[e2e] tests that need Docker are skipped: ${NO_DOCKER_REASON}`);
+
+/** Whether the CLI was built (`npm run build`; `npm test` builds before vitest runs). */
+export const cliBuilt = existsSync(join(REPO, 'dist', 'main.js'));
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Set when the process died by a signal. */
+  signal?: string;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  input?: string;
+  timeoutMs?: number;
+  /** Extra environment variables (on top of the isolated environment). */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Send SIGINT (Ctrl-C) after this many ms. */
+  interruptAfterMs?: number;
+}
+
+export interface Spawned {
+  pid: number;
+  /** Output so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when stdout or stderr matches (or rejects after timeoutMs). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  signal(signal: NodeJS.Signals): void;
+  result: Promise<RunResult>;
+}
+
+export interface HarnessOptions {
+  /** Which fakes are on PATH (default both): leave one out to test "not found". */
+  tools?: ('kind' | 'kubectl')[];
+  scenario?: Scenario;
+}
+
+export interface Harness {
+  dir: string;
+  home: string;
+  floeHome: string;
+  stateDir: string;
+  binDir: string;
+  /** The isolated environment every subprocess gets. */
+  env: Record<string, string>;
+  writeScenario(scenario: Scenario): void;
+  /** Runs the built CLI (`node bin/floe-dev.js ...`) to completion. */
+  floeDev(args: string[], options?: RunOptions): Promise<RunResult>;
+  /** Starts the built CLI and returns at once (for Ctrl-C and long-running commands). */
+  spawnFloeDev(args: string[], options?: RunOptions): Spawned;
+  /** Runs a fake directly. */
+  tool(name: 'kind' | 'kubectl', args: string[], options?: RunOptions): Promise<RunResult>;
+  spawnTool(name: 'kind' | 'kubectl', args: string[], options?: RunOptions): Spawned;
+  /** A kind cluster made through the fake kind with its kubeconfig in the test folder; returns kubectl's flags for it. */
+  createCluster(name?: string): Promise<{ name: string; kubeconfig: string; kubectlArgs: string[] }>;
+  /** Makes images present on the host: real tiny images with Docker nodes, `hostImages` otherwise. Returns ref → ID. */
+  hostImages(refs: string[]): Record<string, string>;
+  state: StateReader;
+  /** Stops everything the test started (also run after each test by useHarness). */
+  cleanup(): Promise<void>;
+}
+
+export interface Call {
+  tool: 'kind' | 'kubectl';
+  argv: string[];
+  stdinBytes: number;
+  exitCode: number;
+  startedAt: string;
+  durationMs: number;
+  pid: number;
+}
+
+export interface StateReader {
+  clusters(): Cluster[];
+  cluster(name: string): Cluster | undefined;
+  /** Images a node holds (the first node by default). */
+  nodeImages(cluster: string, node?: string): NodeImage[];
+  /** Applied objects, optionally of one kind / namespace. */
+  objects(cluster: string, filter?: { kind?: string; namespace?: string }): StoredObject[];
+  calls(tool?: 'kind' | 'kubectl'): Call[];
+  forwards(): ForwardRecord[];
+}
+
+const SETTLE_MS = 2_000;
+
+/** Makes a harness; call `cleanup()` when done, or use `useHarness()` in a describe block. */
+export function createHarness(options: HarnessOptions = {}): Harness {
+  const dir = mkdtempSync(join(tmpdir(), 'floe-e2e-'));
+  const home = join(dir, 'home');
+  const floeHome = join(dir, 'floe-home');
+  const stateDir = join(dir, 'fake-state');
+  const binDir = join(dir, 'bin');
+  for (const d of [home, floeHome, stateDir, binDir]) mkdirSync(d, { recursive: true });
+  symlinkSync(process.execPath, join(binDir, 'node'));
+  for (const tool of options.tools ?? ['kind', 'kubectl']) symlinkSync(join(FIXTURES_BIN, tool), join(binDir, tool));
+
+  const env: Record<string, string> = {
+    PATH: binDir,
+    HOME: home,
+    FLOE_DEV_HOME: floeHome,
+    FAKE_TOOLS_STATE: stateDir,
+    TMPDIR: tmpdir(),
+    NO_COLOR: '1',
+    TERM: 'dumb',
+    CI: 'true',
+  };
+  if (dockerBin) env.FAKE_TOOLS_DOCKER = dockerBin;
+  if (process.env.DOCKER_HOST) env.DOCKER_HOST = process.env.DOCKER_HOST;
+
+  const children = new Set<number>();
+  const testImages = new Set<string>();
+
+  const writeScenario = (scenario: Scenario): void => {
+    writeFileSync(join(stateDir, 'scenario.json'), `${JSON.stringify(scenario, null, 2)}\n`);
+  };
+  writeScenario(options.scenario ?? {});
+
+  const start = (file: string, args: string[], o: RunOptions = {}): Spawned => {
+    const begun = Date.now();
+    const child: ResultPromise = execa(file, args, {
+      env: { ...env, ...(o.env ?? {}) },
+      extendEnv: false,
+      cwd: o.cwd ?? dir,
+      reject: false,
+      timeout: o.timeoutMs ?? 30_000,
+      input: o.input,
+      stdin: o.input === undefined ? 'ignore' : 'pipe',
+      stripFinalNewline: false,
+      forceKillAfterDelay: 2_000,
+    });
+    const pid = child.pid ?? -1;
+    children.add(pid);
+    let out = '';
+    let err = '';
+    const waiters: (() => void)[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      for (const w of waiters) w();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      for (const w of waiters) w();
+    });
+    if (o.interruptAfterMs !== undefined) {
+      const timer = setTimeout(() => child.kill('SIGINT'), o.interruptAfterMs);
+      void child.finally(() => clearTimeout(timer));
+    }
+    const result = child.then((r) => {
+      children.delete(pid);
+      for (const w of waiters) w();
+      return {
+        exitCode: r.exitCode ?? (r.signal ? 128 : 1),
+        stdout: out,
+        stderr: err,
+        signal: r.signal ?? undefined,
+        durationMs: Date.now() - begun,
+      } satisfies RunResult;
+    });
+    let finished = false;
+    void result.then(() => (finished = true));
+    return {
+      pid,
+      stdout: () => out,
+      stderr: () => err,
+      signal: (signal) => {
+        if (!finished) process.kill(pid, signal);
+      },
+      waitForOutput: (pattern, timeoutMs = 10_000) =>
+        new Promise((resolveWait, rejectWait) => {
+          const check = (): boolean => {
+            const m = out.match(pattern) ?? err.match(pattern);
+            if (m) {
+              clearTimeout(timer);
+              resolveWait(m);
+              return true;
+            }
+            if (finished) {
+              clearTimeout(timer);
+              rejectWait(new Error(`process ${pid} ended before printing ${pattern}\nstdout: ${out}\nstderr: ${err}`));
+              return true;
+            }
+            return false;
+          };
+          const timer = setTimeout(() => rejectWait(new Error(`timed out after ${timeoutMs}ms waiting for ${pattern}\nstdout: ${out}\nstderr: ${err}`)), timeoutMs);
+          if (!check()) waiters.push(() => void check());
+        }),
+      result,
+    };
+  };
+
+  const toolPath = (name: 'kind' | 'kubectl'): string => join(FIXTURES_BIN, name);
+
+  const state: StateReader = {
+    clusters: () => {
+      const clustersDir = join(stateDir, 'clusters');
+      if (!existsSync(clustersDir)) return [];
+      return readdirSync(clustersDir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => JSON.parse(readFileSync(join(clustersDir, f), 'utf8')) as Cluster);
+    },
+    cluster: (name) => {
+      const file = join(stateDir, 'clusters', `${name}.json`);
+      return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Cluster) : undefined;
+    },
+    nodeImages: (cluster, node) => {
+      const c = state.cluster(cluster);
+      if (!c) throw new Error(`no simulated cluster named ${cluster}`);
+      return c.nodeImages[node ?? c.nodes[0]?.name ?? ''] ?? [];
+    },
+    objects: (cluster, filter = {}) => {
+      const c = state.cluster(cluster);
+      if (!c) throw new Error(`no simulated cluster named ${cluster}`);
+      return Object.values(c.objects).filter(
+        (o) => (!filter.kind || o.object.kind === filter.kind) && (!filter.namespace || o.object.metadata?.namespace === filter.namespace),
+      );
+    },
+    calls: (tool) => {
+      const file = join(stateDir, 'calls.jsonl');
+      if (!existsSync(file)) return [];
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Call)
+        .filter((c) => !tool || c.tool === tool);
+    },
+    forwards: () => {
+      const forwardsDir = join(stateDir, 'forwards');
+      if (!existsSync(forwardsDir)) return [];
+      return readdirSync(forwardsDir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => JSON.parse(readFileSync(join(forwardsDir, f), 'utf8')) as ForwardRecord)
+        .filter((r) => pidAlive(r.pid));
+    },
+  };
+
+  const harness: Harness = {
+    dir,
+    home,
+    floeHome,
+    stateDir,
+    binDir,
+    env,
+    writeScenario,
+    floeDev: (args, o) => start(process.execPath, [CLI, ...args], o).result,
+    spawnFloeDev: (args, o) => start(process.execPath, [CLI, ...args], o),
+    tool: (name, args, o) => start(toolPath(name), args, o).result,
+    spawnTool: (name, args, o) => start(toolPath(name), args, o),
+    createCluster: async (name = `e2e-${Math.random().toString(36).slice(2, 8)}`) => {
+      const kubeconfig = join(dir, `${name}.kubeconfig`);
+      const r = await harness.tool('kind', ['create', 'cluster', '--name', name, '--kubeconfig', kubeconfig]);
+      if (r.exitCode !== 0) throw new Error(`fake kind create failed (${r.exitCode}): ${r.stderr}`);
+      return { name, kubeconfig, kubectlArgs: ['--kubeconfig', kubeconfig, '--context', `kind-${name}`] };
+    },
+    hostImages: (refs) => {
+      const scenarioFile = join(stateDir, 'scenario.json');
+      const scenario = JSON.parse(readFileSync(scenarioFile, 'utf8')) as Scenario;
+      const ids: Record<string, string> = {};
+      if (scenario.nodes === 'docker') {
+        if (!dockerAvailable) throw new Error(`Docker nodes need Docker: ${NO_DOCKER_REASON}`);
+        for (const ref of refs) {
+          testImages.add(ref);
+          ids[ref] = buildTestImage(ref);
+        }
+        return ids;
+      }
+      const host = Array.isArray(scenario.hostImages) ? {} : { ...(scenario.hostImages ?? {}) };
+      for (const ref of refs) {
+        const id = `sha256:${createHash('sha256').update(`${ref}/${Math.random()}`).digest('hex')}`;
+        host[ref] = id;
+        ids[ref] = id;
+      }
+      writeScenario({ ...scenario, hostImages: host });
+      return ids;
+    },
+    state,
+    cleanup: async () => {
+      // 1. The subprocesses we started, 2. forwards the fakes recorded, 3. anything else that carries this
+      // test's state folder in its environment (e.g. the product's detached forward supervisor).
+      const pids = new Set<number>([...children, ...state.forwards().map((f) => f.pid), ...processesWithMarker(`FAKE_TOOLS_STATE=${stateDir}`)]);
+      pids.delete(process.pid);
+      await stopAll([...pids]);
+      if (dockerAvailable && dockerBin) {
+        const ids = spawnSync(dockerBin, ['ps', '-aq', '--filter', `label=floe-dev.fake-tools.state=${stateDir}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+        if (ids.length) spawnSync(dockerBin, ['rm', '-f', ...ids]);
+        if (testImages.size) spawnSync(dockerBin, ['image', 'rm', '--force', ...testImages]);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** Registers a fresh harness per test (beforeEach) and its cleanup (afterEach); call the getter inside tests. */
+export function useHarness(options: HarnessOptions = {}): () => Harness {
+  let current: Harness | undefined;
+  beforeEach(() => {
+    current = createHarness(options);
+  });
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return () => {
+    if (!current) throw new Error('useHarness(): the harness exists only inside a test');
+    return current;
+  };
+}
+
+/** Polls `fn` until it returns a truthy value (returned) or the time is up (throws with the last value). */
+export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5_000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await fn();
+    if (last) return last as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Pids whose environment holds `marker` (Linux /proc; elsewhere none, and the recorded pids still apply). */
+function processesWithMarker(marker: string): number[] {
+  if (!existsSync('/proc/self/environ')) return [];
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`, 'latin1');
+      if (environ.split('\0').includes(marker)) out.push(Number(entry));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return out;
+}
+
+/** SIGTERM each pid, then SIGKILL what is still alive after a grace period. */
+async function stopAll(pids: number[]): Promise<void> {
+  const alive = pids.filter(pidAlive);
+  for (const pid of alive) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }
+  const deadline = Date.now() + SETTLE_MS;
+  while (alive.some(pidAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  for (const pid of alive.filter(pidAlive)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
