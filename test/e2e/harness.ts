@@ -181,8 +181,10 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       const timer = setTimeout(() => child.kill('SIGINT'), o.interruptAfterMs);
       void child.finally(() => clearTimeout(timer));
     }
+    let finished = false;
     const result = child.then((r) => {
       children.delete(pid);
+      finished = true;
       for (const w of waiters) w();
       return {
         exitCode: r.exitCode ?? (r.signal ? 128 : 1),
@@ -192,8 +194,6 @@ export function createHarness(options: HarnessOptions = {}): Harness {
         durationMs: Date.now() - begun,
       } satisfies RunResult;
     });
-    let finished = false;
-    void result.then(() => (finished = true));
     return {
       pid,
       stdout: () => out,

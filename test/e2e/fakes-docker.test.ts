@@ -1,0 +1,69 @@
+// The fake kind with real Docker nodes (scenario `nodes: "docker"`): tiny non-privileged containers labelled
+// like kind nodes, whose `crictl images -o json` shows what `kind load` put there, with real image IDs.
+// Skipped, with the reason printed, when no Docker Engine answers.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { NO_DOCKER_REASON, dockerAvailable, dockerBin, useHarness } from './harness.js';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- docker/crictl JSON
+
+const docker = (...args: string[]) => spawnSync(dockerBin ?? 'docker', args, { encoding: 'utf8' });
+const crictlImages = (node: string): Obj[] => {
+  const r = docker('exec', node, 'crictl', 'images', '-o', 'json');
+  if (r.status !== 0) throw new Error(`crictl failed: ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { images: Obj[] }).images;
+};
+
+if (!dockerAvailable) console.warn(`[e2e] fakes-docker.test.ts skipped: ${NO_DOCKER_REASON}`);
+
+describe.skipIf(!dockerAvailable)('fake kind with Docker nodes', () => {
+  const h = useHarness({ scenario: { nodes: 'docker' } });
+
+  it('starts a node container labelled like kind, whose crictl lists the preloaded images, and removes it on delete', async () => {
+    const { name } = await h().createCluster();
+    const node = `${name}-control-plane`;
+    const found = docker('ps', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--filter', 'label=io.x-k8s.kind.role=control-plane', '--format', '{{.Names}}');
+    expect(found.stdout.trim()).toBe(node);
+    const images = crictlImages(node);
+    expect(images.length).toBeGreaterThan(0);
+    expect(images[0]).toEqual({ id: expect.stringMatching(/^sha256:[a-f0-9]{64}$/), repoTags: [expect.stringContaining('/')], repoDigests: [], size: expect.any(String) });
+    expect(h().state.cluster(name)?.nodes[0]?.containerId).toMatch(/^[a-f0-9]{64}$/);
+
+    const bad = docker('exec', node, 'crictl', 'ps');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('fake crictl: unsupported call: crictl ps');
+
+    expect((await h().tool('kind', ['delete', 'cluster', '--name', name])).stderr).toContain(`Deleted nodes: ["${node}"]`);
+    expect(docker('ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${name}`).stdout.trim()).toBe('');
+  });
+
+  it('loads an image present in Docker with its real ID, skips it the second time, and fails for one that is absent', async () => {
+    const { name } = await h().createCluster();
+    const node = `${name}-control-plane`;
+    const ref = `floe-e2e-${name}/app:1.0`;
+    const id = h().hostImages([ref])[ref] as string;
+    expect(id).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(docker('image', 'inspect', '--format', '{{.Id}}', ref).stdout.trim()).toBe(id);
+
+    const load = await h().tool('kind', ['load', 'docker-image', ref, '--name', name]);
+    expect(load.exitCode).toBe(0);
+    expect(load.stderr).toBe(`Image: "${ref}" with ID "${id}" not yet present on node "${node}", loading...\n`);
+    expect(crictlImages(node)).toContainEqual(expect.objectContaining({ id, repoTags: [`docker.io/${ref}`] }));
+
+    const again = await h().tool('kind', ['load', 'docker-image', ref, '--name', name]);
+    expect(again.stderr).toBe(`Image: "${ref}" with ID "${id}" found to be already present on all nodes.\n`);
+
+    const absent = await h().tool('kind', ['load', 'docker-image', `floe-e2e-${name}/absent:1.0`, '--name', name]);
+    expect(absent).toMatchObject({ exitCode: 1, stderr: `ERROR: image: "floe-e2e-${name}/absent:1.0" not present locally\n` });
+  });
+
+  it('refuses to create a cluster whose node containers already exist', async () => {
+    const { name } = await h().createCluster();
+    // Lose the fake's own record (as a crashed run would), keep the container: kind looks at Docker.
+    spawnSync('rm', ['-f', `${h().stateDir}/clusters/${name}.json`]);
+    const r = await h().tool('kind', ['create', 'cluster', '--name', name, '--kubeconfig', `${h().dir}/kc`]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`node(s) already exist for a cluster with the name "${name}"`);
+    expect((await h().tool('kind', ['delete', 'cluster', '--name', name])).stderr).toContain('Deleted nodes:');
+  });
+});
