@@ -1,0 +1,206 @@
+// A recording fake Runner: answers only the commands it was told about, records argv and stdin, scripts failures.
+//
+//   const runner = new FakeRunner();
+//   runner.expect(['kind', 'version']).respond({ stdout: 'kind v0.30.0 go1.24.6 linux/amd64\n' });
+//   runner.expect(['kind', 'get', 'clusters']).once().respond({ exitCode: 1, stderr: 'boom' }); // then ...
+//   runner.expect(['kind', 'get', 'clusters']).respond({ stdout: 'floe-dev\n' });
+//   runner.expect((argv) => argv.includes('apply')).hang();       // until the caller's signal or timeout
+//   runner.expect(['kubectl']).notFound();
+//   ... run the code under test ...
+//   runner.verify();   // throws on any call it was not told about, or an expectation never used
+//
+// Semantics follow ExecaRunner: a non-zero exit rejects with CommandError unless `allowFailure`; an aborted
+// signal rejects with an aborted CommandError; `timeoutMs` ends a hanging command with a timed-out one.
+import { CommandError } from '../../src/errors.js';
+import { CommandNotFoundError, type RunOptions, type RunResult, type Runner } from '../../src/tools/runner.js';
+
+export interface FakeResponse {
+  stdout?: string;
+  stderr?: string;
+  exitCode?: number;
+  /** Answer after this many milliseconds (the call's signal and timeoutMs apply meanwhile). */
+  delayMs?: number;
+}
+
+export interface RecordedCall {
+  argv: readonly string[];
+  /** What was written to stdin. */
+  input: string | undefined;
+  options: RunOptions;
+}
+
+/** An argv prefix (`['kubectl', 'apply']` matches `kubectl apply -f -`), or any predicate over argv. */
+export type ArgvMatcher = readonly string[] | ((argv: readonly string[]) => boolean);
+
+type Behaviour =
+  | { kind: 'respond'; response: FakeResponse | ((call: RecordedCall) => FakeResponse | Promise<FakeResponse>) }
+  | { kind: 'fail'; error: (call: RecordedCall) => Error }
+  | { kind: 'hang' };
+
+/** Thrown (and recorded) when the code under test runs a command the test did not expect. */
+export class UnexpectedCommandError extends Error {
+  constructor(
+    readonly argv: readonly string[],
+    known: readonly string[],
+  ) {
+    super(`FakeRunner: unexpected command: ${JSON.stringify(argv)}\n  expected one of:\n    ${known.join('\n    ') || '(nothing)'}`);
+    this.name = 'UnexpectedCommandError';
+  }
+}
+
+export class Expectation {
+  private behaviour: Behaviour | undefined;
+  private remaining = Infinity;
+  private required = true;
+  /** How many calls this expectation answered. */
+  used = 0;
+
+  constructor(
+    private readonly matcher: ArgvMatcher,
+    readonly description: string,
+  ) {}
+
+  /** Answer with this output (exitCode 0 unless given). A function sees the call (argv, stdin, options). */
+  respond(response: FakeResponse | ((call: RecordedCall) => FakeResponse | Promise<FakeResponse>) = {}): this {
+    this.behaviour = { kind: 'respond', response };
+    return this;
+  }
+
+  /** Reject with this error (or one made from the call). */
+  fail(error: Error | ((call: RecordedCall) => Error)): this {
+    this.behaviour = { kind: 'fail', error: typeof error === 'function' ? error : () => error };
+    return this;
+  }
+
+  /** The executable does not exist: CommandNotFoundError, as ExecaRunner throws it. */
+  notFound(): this {
+    return this.fail((call) => new CommandNotFoundError(call.argv, { exitCode: undefined, stdout: '', stderr: `${call.argv[0]}: command not found` }));
+  }
+
+  /** The command timed out: a timed-out CommandError, at once. */
+  timeout(): this {
+    return this.fail((call) => new CommandError(call.argv, { exitCode: undefined, stdout: '', stderr: '', timedOut: true }));
+  }
+
+  /** Never answers: ends only when the call's signal aborts or its timeoutMs passes (as the real runner would). */
+  hang(): this {
+    this.behaviour = { kind: 'hang' };
+    return this;
+  }
+
+  /** Answer only the next `n` matching calls; later ones fall through to the next expectation. */
+  times(n: number): this {
+    this.remaining = n;
+    return this;
+  }
+
+  once(): this {
+    return this.times(1);
+  }
+
+  /** verify() does not insist that this was called. */
+  optional(): this {
+    this.required = false;
+    return this;
+  }
+
+  /** @internal */
+  matches(argv: readonly string[]): boolean {
+    if (this.remaining <= 0) return false;
+    if (typeof this.matcher === 'function') return this.matcher(argv);
+    return this.matcher.length <= argv.length && this.matcher.every((a, i) => argv[i] === a);
+  }
+
+  /** @internal */
+  get unmet(): boolean {
+    return this.required && this.used === 0;
+  }
+
+  /** @internal */
+  async answer(call: RecordedCall): Promise<RunResult> {
+    this.remaining -= 1;
+    this.used += 1;
+    const b = this.behaviour;
+    if (!b) throw new Error(`FakeRunner: ${this.description} matched but was given no behaviour (respond/fail/notFound/timeout/hang)`);
+    const { argv, options } = call;
+    if (options.signal?.aborted) throw aborted(argv);
+    if (b.kind === 'fail') throw b.error(call);
+    if (b.kind === 'hang') {
+      await waitFor(argv, Infinity, options);
+      throw new Error('unreachable');
+    }
+    const response = typeof b.response === 'function' ? await b.response(call) : b.response;
+    if (response.delayMs) await waitFor(argv, response.delayMs, options);
+    const result = { argv, exitCode: response.exitCode ?? 0, stdout: response.stdout ?? '', stderr: response.stderr ?? '' };
+    if (options.onLine) {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        for (const line of result[stream].split('\n').filter(Boolean)) options.onLine(line, stream);
+      }
+    }
+    if (result.exitCode !== 0 && !options.allowFailure) throw new CommandError(argv, result);
+    return result;
+  }
+}
+
+export class FakeRunner implements Runner {
+  readonly calls: RecordedCall[] = [];
+  /** Calls nobody expected (each also rejected with UnexpectedCommandError). */
+  readonly unexpected: RecordedCall[] = [];
+  private readonly expectations: Expectation[] = [];
+
+  /** Registers an expected command; the first matching expectation with uses left answers a call. */
+  expect(matcher: ArgvMatcher, description = typeof matcher === 'function' ? matcher.toString() : JSON.stringify(matcher)): Expectation {
+    const e = new Expectation(matcher, description);
+    this.expectations.push(e);
+    return e;
+  }
+
+  async run(argv: readonly [string, ...string[]], options: RunOptions = {}): Promise<RunResult> {
+    const call: RecordedCall = { argv: [...argv], input: options.input, options };
+    this.calls.push(call);
+    const e = this.expectations.find((x) => x.matches(argv));
+    if (!e) {
+      this.unexpected.push(call);
+      throw new UnexpectedCommandError(argv, this.expectations.map((x) => x.description));
+    }
+    return e.answer(call);
+  }
+
+  /** The recorded calls whose argv starts with `prefix`. */
+  callsTo(prefix: readonly string[]): RecordedCall[] {
+    return this.calls.filter((c) => prefix.every((a, i) => c.argv[i] === a));
+  }
+
+  /**
+   * Fails loudly when a command nobody expected was run (even if the code under test swallowed the error)
+   * or a required expectation was never used.
+   */
+  verify(): void {
+    const problems: string[] = [];
+    for (const c of this.unexpected) problems.push(`unexpected command: ${JSON.stringify(c.argv)}`);
+    for (const e of this.expectations) if (e.unmet) problems.push(`expected but never run: ${e.description}`);
+    if (problems.length) throw new Error(`FakeRunner.verify():\n  ${problems.join('\n  ')}`);
+  }
+}
+
+function aborted(argv: readonly string[]): CommandError {
+  return new CommandError(argv, { exitCode: undefined, stdout: '', stderr: '', aborted: true });
+}
+
+/** Resolves after `ms` (Infinity: never); rejects like ExecaRunner on the call's abort or timeout. */
+function waitFor(argv: readonly string[], ms: number, options: RunOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timers: NodeJS.Timeout[] = [];
+    const done = (fn: () => void): void => {
+      timers.forEach(clearTimeout);
+      options.signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const onAbort = (): void => done(() => reject(aborted(argv)));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (Number.isFinite(ms)) timers.push(setTimeout(() => done(resolve), ms));
+    if (options.timeoutMs !== undefined && options.timeoutMs < ms) {
+      timers.push(setTimeout(() => done(() => reject(new CommandError(argv, { exitCode: undefined, stdout: '', stderr: '', timedOut: true }))), options.timeoutMs));
+    }
+  });
+}
