@@ -1,11 +1,25 @@
-// `floe-dev doctor`: Check the prerequisites: Docker, memory, kind, kubectl, ports, disk, each with its fix.
-import { NotImplementedError } from '../errors.js';
+// `floe-dev doctor`: the preflight checks as a report, each failure with its fix; exit 3 when a prerequisite is missing.
+import type { Context } from '../context.js';
+import { ExitCode, ReportedFailure } from '../errors.js';
+import type { PreflightOptions } from '../steps/preflight.js';
 import { defineCommand } from './command.js';
+import { createContext } from './context.js';
 
 export const doctorCommand = defineCommand({
   command: 'doctor',
   describe: 'Check the prerequisites: Docker, memory, kind, kubectl, ports, disk, each with its fix',
-  run: async () => {
-    throw new NotImplementedError('`floe-dev doctor`');
-  },
+  examples: [
+    ['$0 doctor', 'one line per check; the fix under each problem'],
+    ['$0 doctor --json', 'the same as JSON: {ok, checks: [{id, title, status, detail, fix}]}'],
+  ],
+  run: async (args, io) => doctor(await createContext(args, io), io.stdout),
 });
+
+/** Prints the report (text or JSON by ctx.output); throws ReportedFailure: 3 for a missing prerequisite, 1 for a crashed check. */
+export async function doctor(ctx: Context, write: (text: string) => void, options: PreflightOptions = {}): Promise<void> {
+  const [{ runPreflight }, { formatReport, reportJson }] = await Promise.all([import('../steps/preflight.js'), import('../preflight/report.js')]);
+  const report = await runPreflight(ctx, options);
+  write(ctx.output === 'json' ? reportJson(report) : formatReport(report));
+  if (report.unexpected) throw new ReportedFailure(ExitCode.failed, 'a preflight check crashed');
+  if (!report.ok) throw new ReportedFailure(ExitCode.prerequisite, 'a prerequisite is missing');
+}

@@ -1,0 +1,349 @@
+// The preflight step (also `floe-dev doctor`): Docker, memory, CPUs, image store, kind, kubectl, ports, disk.
+import { hostname, tmpdir } from 'node:os';
+import { DEFAULT_NODE_IMAGE, type Config } from '../config/schema.js';
+import { ENV_VARS } from '../config/env.js';
+import type { Context } from '../context.js';
+import { CommandError, FloeError, PrerequisiteError } from '../errors.js';
+import { readForwardRecord } from '../forward/state.js';
+import { pidAlive } from '../state/lock.js';
+import { diskSpace, type DiskSpace } from '../preflight/disk.js';
+import {
+  DEFAULT_MEMORY_NEEDS,
+  DISK,
+  KIND_RECOMMENDED,
+  engineFlavour,
+  evaluateCpus,
+  evaluateDisk,
+  evaluateDocker,
+  evaluateDockerUnreachable,
+  evaluateImageStore,
+  evaluateKind,
+  evaluateKubectl,
+  evaluateMemory,
+  evaluatePort,
+  notCheckedWithoutDocker,
+  type DiskLocation,
+  type Finding,
+  type MemoryNeeds,
+  type ToolProbe,
+} from '../preflight/evaluate.js';
+import { findPortHolder, nextFreePort, tryBind, type BindResult, type PortHolder } from '../preflight/ports.js';
+import type { CheckResult, PreflightReport } from '../preflight/report.js';
+import { nodeImageKubernetesVersion, parseKindVersion, parseKubectlClientVersion, type Version } from '../preflight/versions.js';
+import { ociArchitecture, type DockerApi, type EngineInfo } from '../tools/docker.js';
+import { CommandNotFoundError, type Runner } from '../tools/runner.js';
+import type { Step } from './step.js';
+
+/** The operating system as preflight sees it; injected so doctor is tested without touching real ports and disks. */
+export interface PreflightSystem {
+  platform: NodeJS.Platform;
+  /** This machine's OCI architecture (download URLs in fixes). */
+  arch: string;
+  hostname: string;
+  tmpdir: string;
+  tryBind(port: number): Promise<BindResult>;
+  nextFreePort(port: number): Promise<number | undefined>;
+  findPortHolder(port: number, runner: Runner, signal: AbortSignal): Promise<PortHolder | undefined>;
+  /** floe-dev's forward supervisor, if its record exists and its pid is alive. */
+  forwardSupervisor(recordPath: string): { pid: number; ports: number[] } | undefined;
+  diskSpace(path: string): Promise<DiskSpace>;
+}
+
+export const nodePreflightSystem: PreflightSystem = {
+  platform: process.platform,
+  arch: ociArchitecture(process.arch === 'x64' ? 'amd64' : process.arch),
+  hostname: hostname(),
+  tmpdir: tmpdir(),
+  tryBind: (port) => tryBind(port),
+  nextFreePort: (port) => nextFreePort(port),
+  findPortHolder: (port, runner, signal) => findPortHolder(port, { platform: process.platform, runner, signal }),
+  forwardSupervisor: (path) => {
+    const record = readForwardRecord(path);
+    return record && pidAlive(record.pid) ? { pid: record.pid, ports: Object.values(record.ports) } : undefined;
+  },
+  diskSpace: (path) => diskSpace(path),
+};
+
+/** The engine as the Docker check found it; the checks that need it share this one probe. */
+export type EngineProbe = { ok: true; docker: DockerApi; info: EngineInfo } | { ok: false; finding: Finding };
+
+/** What a check can use: the run's context, the system, and the shared engine probe. */
+export interface PreflightEnv {
+  ctx: Context;
+  system: PreflightSystem;
+  memoryNeeds: MemoryNeeds;
+  engine(): Promise<EngineProbe>;
+}
+
+export interface PreflightCheck {
+  id: string;
+  title: string;
+  /** After this long the check is abandoned and reported as failed (nothing may hang doctor). */
+  timeoutMs: number;
+  /** What to do when it timed out. */
+  timeoutFix: string;
+  run(env: PreflightEnv, signal: AbortSignal): Promise<Finding>;
+}
+
+/** Ping and info together must answer within this (an unreachable engine fails fast; a stuck one here). */
+export const DOCKER_TIMEOUT_MS = 5_000;
+const TOOL_TIMEOUT_MS = 8_000;
+
+export const dockerCheck: PreflightCheck = {
+  id: 'docker',
+  title: 'Docker',
+  timeoutMs: DOCKER_TIMEOUT_MS + 2_000,
+  timeoutFix: 'Docker is not answering: wait until it has started, or restart it',
+  run: async (env) => {
+    const probe = await env.engine();
+    return probe.ok ? evaluateDocker(probe.info, probe.docker.endpoint) : probe.finding;
+  },
+};
+
+/** A check over the engine's info; without an engine it fails, pointing at the Docker check. */
+function engineCheck(id: string, title: string, evaluate: (info: EngineInfo, env: PreflightEnv) => Finding): PreflightCheck {
+  return {
+    id,
+    title,
+    timeoutMs: DOCKER_TIMEOUT_MS + 2_000,
+    timeoutFix: dockerCheck.timeoutFix,
+    run: async (env) => {
+      const probe = await env.engine();
+      return probe.ok ? evaluate(probe.info, env) : notCheckedWithoutDocker();
+    },
+  };
+}
+
+export const memoryCheck = engineCheck('memory', 'Memory', (info, env) => evaluateMemory(info, env.memoryNeeds, engineFlavour(info)));
+export const cpusCheck = engineCheck('cpus', 'CPUs', (info) => evaluateCpus(info, engineFlavour(info)));
+export const imageStoreCheck = engineCheck('image-store', 'Image store', (info) => evaluateImageStore(info));
+
+/** Runs `argv` for its version; a missing executable and a failing one are findings, not errors. */
+async function probeTool(runner: Runner, argv: [string, ...string[]], parse: (stdout: string) => Version | undefined, signal: AbortSignal): Promise<ToolProbe> {
+  const bin = argv[0];
+  try {
+    const r = await runner.run(argv, { timeoutMs: TOOL_TIMEOUT_MS, signal });
+    const version = parse(r.stdout);
+    return version ? { bin, version } : { bin, error: `unexpected output: ${JSON.stringify(r.stdout.trim().slice(0, 120))}` };
+  } catch (error) {
+    if (error instanceof CommandNotFoundError) return { bin, missing: true };
+    if (error instanceof CommandError) {
+      if (error.result.aborted) throw error;
+      return { bin, error: error.result.timedOut ? 'it did not answer in time' : error.message };
+    }
+    throw error;
+  }
+}
+
+function hostOf(system: PreflightSystem) {
+  return { platform: system.platform, arch: system.arch };
+}
+
+export const kindCheck: PreflightCheck = {
+  id: 'kind',
+  title: 'kind',
+  timeoutMs: TOOL_TIMEOUT_MS + 2_000,
+  timeoutFix: '`kind version` did not answer: check the executable (FLOE_DEV_KIND or `kind` on PATH)',
+  run: async ({ ctx, system }, signal) => {
+    const probe = await probeTool(ctx.tools.runner, [ctx.tools.kindPath, 'version'], parseKindVersion, signal);
+    // The node image's own kind release matters only for the default image (a custom one is the user's call).
+    const release = ctx.config.cluster.nodeImage === DEFAULT_NODE_IMAGE ? KIND_RECOMMENDED : undefined;
+    return evaluateKind(probe, hostOf(system), release);
+  },
+};
+
+export const kubectlCheck: PreflightCheck = {
+  id: 'kubectl',
+  title: 'kubectl',
+  timeoutMs: TOOL_TIMEOUT_MS + 2_000,
+  timeoutFix: '`kubectl version --client` did not answer: check the executable (FLOE_DEV_KUBECTL or `kubectl` on PATH)',
+  run: async ({ ctx, system }, signal) => {
+    const probe = await probeTool(ctx.tools.runner, [ctx.tools.kubectlPath, 'version', '--client', '-o', 'json'], parseKubectlClientVersion, signal);
+    return evaluateKubectl(probe, hostOf(system), nodeImageKubernetesVersion(ctx.config.cluster.nodeImage));
+  },
+};
+
+/** The forwards of design §5.7, by their key under `forwards`. */
+export const FORWARD_TITLES: Record<ForwardName, string> = {
+  dagster: 'Dagster',
+  polaris: 'Polaris API',
+  polarisManagement: 'Polaris management',
+  cube: 'Cube',
+};
+export type ForwardName = 'dagster' | 'polaris' | 'polarisManagement' | 'cube';
+
+export function portCheck(name: ForwardName, port: number): PreflightCheck {
+  return {
+    id: `port-${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    title: `Port ${port} (${FORWARD_TITLES[name]})`,
+    timeoutMs: 5_000,
+    timeoutFix: `check port ${port} yourself: \`lsof -nP -iTCP:${port} -sTCP:LISTEN\``,
+    run: async ({ ctx, system }, signal) => {
+      const bind = await system.tryBind(port);
+      const busy = bind.outcome === 'busy';
+      const [holder, nextFree] = await Promise.all([
+        busy ? system.findPortHolder(port, ctx.tools.runner, signal) : undefined,
+        bind.outcome === 'free' ? undefined : system.nextFreePort(port),
+      ]);
+      const envVar = Object.entries(ENV_VARS).find(([, spec]) => spec.path.join('.') === `forwards.${name}`)?.[0];
+      return evaluatePort({
+        port,
+        configKey: `forwards.${name}`,
+        envVar,
+        bind,
+        holder,
+        supervisor: busy ? system.forwardSupervisor(ctx.paths.forwards) : undefined,
+        nextFreePort: ctx.config.forwards.nextFreePort,
+        nextFree,
+      });
+    },
+  };
+}
+
+export const diskCheck: PreflightCheck = {
+  id: 'disk',
+  title: 'Disk',
+  timeoutMs: 8_000,
+  timeoutFix: 'measuring free space did not finish (a hung network filesystem?): check `df -h` yourself',
+  run: async ({ ctx, system, engine }) => {
+    const probe = await engine();
+    const wanted: { label: string; path: string; minBytes: number; wantBytes: number }[] = [];
+    const notes: string[] = [];
+    if (!probe.ok) {
+      notes.push('Docker data not measured: Docker is not reachable');
+    } else if (engineIsLocal(probe.docker, probe.info, system) && probe.info.dockerRootDir) {
+      wanted.push({ label: 'Docker data', path: probe.info.dockerRootDir, ...DISK.dockerData });
+    } else {
+      notes.push(`Docker data is on the engine's own machine (${probe.info.operatingSystem || probe.info.name || 'a VM'}), not measured here: keep ≥ ${DISK.dockerData.minBytes / 1024 ** 3} GiB free there`);
+    }
+    if (ctx.config.images.load) {
+      // `kind load docker-image` writes its archive to the temp folder; with the containerd image store floe-dev saves it in the state folder.
+      const archiveDir = probe.ok && probe.info.containerdImageStore ? ctx.paths.dir : system.tmpdir;
+      wanted.push({ label: 'image archive', path: archiveDir, ...DISK.imageArchive });
+    }
+    wanted.push({ label: 'state', path: ctx.paths.dir, ...DISK.state });
+    const locations: DiskLocation[] = await Promise.all(
+      wanted.map(async (w) => {
+        const space = await system.diskSpace(w.path);
+        return { ...w, path: space.measured, freeBytes: space.freeBytes, device: space.device };
+      }),
+    );
+    return evaluateDisk(locations, notes);
+  },
+};
+
+/**
+ * The engine's DockerRootDir is a folder on this machine only for a native engine here: a unix socket on
+ * Linux whose engine has this host's name (Docker Desktop, Colima and friends run in a VM of their own name).
+ */
+export function engineIsLocal(docker: Pick<DockerApi, 'endpoint'>, info: Pick<EngineInfo, 'name'>, system: Pick<PreflightSystem, 'platform' | 'hostname'>): boolean {
+  return docker.endpoint.protocol === 'unix' && system.platform === 'linux' && info.name === system.hostname;
+}
+
+/** Every check, in the order the report lists them; one port check per forward. */
+export function preflightChecks(config: Config): PreflightCheck[] {
+  const forwards = (Object.keys(FORWARD_TITLES) as ForwardName[]).map((name) => portCheck(name, config.forwards[name]));
+  return [dockerCheck, memoryCheck, cpusCheck, imageStoreCheck, kindCheck, kubectlCheck, ...forwards, diskCheck];
+}
+
+export interface PreflightOptions {
+  checks?: readonly PreflightCheck[];
+  system?: PreflightSystem;
+  /** The platform's memory needs; the design's budget until the catalog provides the enabled components' sum. */
+  memoryNeeds?: MemoryNeeds;
+  /** How long ping and info may take together (tests shorten it). */
+  dockerTimeoutMs?: number;
+}
+
+/** Runs every check concurrently, each under its own timeout; never throws for a failing check. */
+export async function runPreflight(ctx: Context, options: PreflightOptions = {}): Promise<PreflightReport> {
+  const system = options.system ?? nodePreflightSystem;
+  let engine: Promise<EngineProbe> | undefined;
+  const env: PreflightEnv = {
+    ctx,
+    system,
+    memoryNeeds: options.memoryNeeds ?? DEFAULT_MEMORY_NEEDS,
+    engine: () => (engine ??= probeEngine(ctx, system, options.dockerTimeoutMs ?? DOCKER_TIMEOUT_MS)),
+  };
+  const checks = options.checks ?? preflightChecks(ctx.config);
+  const results = await Promise.all(checks.map((check) => runCheck(check, env)));
+  // Ctrl-C: whatever the checks made of their aborted work is not a report.
+  if (ctx.signal.aborted) throw ctx.signal.reason;
+  const unexpected = results.some((r) => r.unexpected);
+  const clean: CheckResult[] = results.map(({ unexpected: _, ...r }) => r);
+  return { ok: clean.every((r) => r.status !== 'fail'), checks: clean, unexpected };
+}
+
+async function probeEngine(ctx: Context, system: PreflightSystem, timeoutMs: number): Promise<EngineProbe> {
+  let docker: DockerApi;
+  try {
+    docker = await ctx.tools.docker();
+  } catch (error) {
+    // DOCKER_HOST or the docker context is unusable: that is the finding.
+    if (error instanceof FloeError) return { ok: false, finding: { status: 'fail', detail: error.message, fix: error.hint } };
+    throw error;
+  }
+  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
+  try {
+    await docker.ping(signal);
+    const info = await docker.info(signal);
+    ctx.cache.set('docker.engine', info);
+    return { ok: true, docker, info };
+  } catch (error) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    return { ok: false, finding: evaluateDockerUnreachable(docker.endpoint, error, system.platform) };
+  }
+}
+
+async function runCheck(check: PreflightCheck, env: PreflightEnv): Promise<CheckResult & { unexpected?: boolean }> {
+  const { ctx } = env;
+  const controller = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, controller.signal]);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<Finding>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      const limit = check.timeoutMs >= 1000 ? `${Math.round(check.timeoutMs / 1000)}s` : `${check.timeoutMs}ms`;
+      resolve({ status: 'fail', detail: `did not finish within ${limit}`, fix: check.timeoutFix });
+    }, check.timeoutMs);
+  });
+  try {
+    const finding = await Promise.race([check.run(env, signal), timedOut]);
+    return { id: check.id, title: check.title, ...finding };
+  } catch (error) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    if (error instanceof FloeError) return { id: check.id, title: check.title, status: 'fail', detail: error.message, fix: error.hint };
+    ctx.log.debug(`preflight check ${check.id} crashed: ${(error as Error)?.stack ?? String(error)}`);
+    return {
+      id: check.id,
+      title: check.title,
+      status: 'fail',
+      detail: `floe-dev could not run this check: ${error instanceof Error ? error.message : String(error)}`,
+      fix: 'run again with --verbose and report it',
+      unexpected: true,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The first step of `up`: stops with the failing checks and their fixes; warnings are printed and passed. */
+export function preflightStep(options: PreflightOptions = {}): Step {
+  return {
+    title: 'Preflight',
+    run: async (ctx, report) => {
+      const result = await runPreflight(ctx, options);
+      for (const c of result.checks.filter((c) => c.status === 'warn')) ctx.log.warn(`${c.title}: ${c.detail}${c.fix ? ` (fix: ${c.fix})` : ''}`);
+      const failed = result.checks.filter((c) => c.status === 'fail');
+      if (failed.length > 0) {
+        const lines = failed.map((c) => `  ✗ ${c.title}: ${c.detail}${c.fix ? `\n    fix: ${c.fix}` : ''}`);
+        const what = `${failed.length} prerequisite${failed.length === 1 ? ' is' : 's are'} missing`;
+        throw new PrerequisiteError(`preflight: ${what}\n${lines.join('\n')}`, {
+          hint: 'apply the fixes above; `floe-dev doctor` shows the full report',
+        });
+      }
+      const engine = ctx.cache.get('docker.engine') as EngineInfo | undefined;
+      report.done(`Preflight passed${engine ? `: ${engine.product} ${engine.serverVersion}, ${engine.cpus} CPUs` : ''}`);
+    },
+  };
+}
