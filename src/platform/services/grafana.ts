@@ -1,0 +1,87 @@
+// Grafana, provisioned with Prometheus as its default data source.
+import { stringify } from 'yaml';
+import { clusterService, configChecksum, configMap, container, deployment, env, httpProbe, podSecurity, resources, secretEnv } from '../k8s.js';
+import { SECRETS } from '../secrets.js';
+import type { ServiceDefinition } from '../types.js';
+import { PROMETHEUS_PORT } from './prometheus.js';
+
+/** Runs as grafana (uid 472); data in /var/lib/grafana; provisioning in /etc/grafana/provisioning (grafana docs). */
+const IMAGE = 'grafana/grafana:13.2.0';
+const CONFIG_MAP = 'grafana-datasources';
+export const GRAFANA_PORT = 3000;
+
+/** Data source provisioning file (Grafana docs, "Provision Grafana": apiVersion 1, datasources). */
+export function grafanaDatasources(): Record<string, unknown> {
+  return {
+    apiVersion: 1,
+    datasources: [
+      {
+        name: 'Prometheus',
+        uid: 'prometheus',
+        type: 'prometheus',
+        access: 'proxy',
+        url: `http://prometheus:${PROMETHEUS_PORT}`,
+        isDefault: true,
+        editable: false,
+      },
+    ],
+  };
+}
+
+export const grafana: ServiceDefinition = {
+  name: 'grafana',
+  component: 'observability',
+  description: 'Grafana with Prometheus provisioned as its data source',
+  kind: 'Deployment',
+  image: IMAGE,
+  images: (ctx) => [ctx.image('grafana')],
+  ports: [{ name: 'http', port: GRAFANA_PORT, service: true }],
+  readiness: { type: 'http', port: GRAFANA_PORT, path: '/api/health', expect: '"database"' },
+  dependsOn: ['prometheus'],
+  resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  secrets: [SECRETS.grafana],
+  render: (ctx) => {
+    const datasources = stringify(grafanaDatasources(), { lineWidth: 0 });
+    return [
+      configMap(ctx, grafana, CONFIG_MAP, { 'datasources.yaml': datasources }),
+      clusterService(ctx, grafana),
+      deployment(
+        ctx,
+        grafana,
+        {
+          securityContext: podSecurity(472),
+          containers: [
+            container({
+              name: 'grafana',
+              image: ctx.image('grafana'),
+              env: [
+                secretEnv('GF_SECURITY_ADMIN_USER', SECRETS.grafana, 'admin-user'),
+                secretEnv('GF_SECURITY_ADMIN_PASSWORD', SECRETS.grafana, 'admin-password'),
+                // A laptop platform: no usage reporting, no update checks, no sign-up.
+                ...env({
+                  GF_ANALYTICS_REPORTING_ENABLED: 'false',
+                  GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+                  GF_USERS_ALLOW_SIGN_UP: 'false',
+                }),
+              ],
+              ports: [{ name: 'http', containerPort: GRAFANA_PORT, protocol: 'TCP' }],
+              readinessProbe: httpProbe('http', '/api/health', { periodSeconds: 5 }),
+              livenessProbe: httpProbe('http', '/api/health', { initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 }),
+              resources: resources(ctx.resources('grafana')),
+              volumeMounts: [
+                { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
+                { name: 'data', mountPath: '/var/lib/grafana' },
+              ],
+            }),
+          ],
+          volumes: [
+            { name: 'datasources', configMap: { name: CONFIG_MAP } },
+            // Dashboards and data sources are provisioned: nothing in Grafana's database needs to survive.
+            { name: 'data', emptyDir: {} },
+          ],
+        },
+        { annotations: configChecksum(datasources) },
+      ),
+    ];
+  },
+};

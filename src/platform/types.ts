@@ -1,0 +1,117 @@
+// The shape of the platform catalog: what one service module declares, and the Kubernetes objects it renders.
+import type { IDeployment, IStatefulSet } from 'kubernetes-models/apps/v1';
+import type { IJob } from 'kubernetes-models/batch/v1';
+import type { IConfigMap, INamespace, IPersistentVolumeClaim, ISecret, IService } from 'kubernetes-models/v1';
+import type { Config } from '../config/schema.js';
+import type { PlatformCredentials } from './credentials.js';
+import type { ComponentName, ServiceName } from './names.js';
+
+// Type-only imports from kubernetes-models (a devDependency): erased at build time, they make every object
+// literal below checked against the Kubernetes API types, unknown fields included.
+
+/** Every kind of object the platform renders. */
+export type KubeObject = INamespace | ISecret | IConfigMap | IPersistentVolumeClaim | IService | IDeployment | IStatefulSet | IJob;
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job';
+
+/** The local port keys of `config.forwards` that a service can ask for. */
+export type ForwardKey = 'dagster' | 'polaris' | 'polarisManagement' | 'cube';
+
+/** A port-forward a service wants: local port `config.forwards[key]` → `service:port` in the namespace. */
+export interface ForwardSpec {
+  key: ForwardKey;
+  /** Kubernetes Service name. */
+  service: string;
+  /** Service port (number) and its name. */
+  port: number;
+  portName: string;
+}
+
+export interface PortSpec {
+  name: string;
+  port: number;
+  /** Exposed by the Kubernetes Service (otherwise only a container port). */
+  service?: boolean;
+}
+
+/** How readiness is judged, as data (the ready/status stages read it; the manifests carry the real probe). */
+export type ReadinessSpec =
+  | { type: 'http'; port: number; path: string; expect?: string }
+  | { type: 'exec'; command: readonly string[] }
+  | { type: 'job-complete' };
+
+/**
+ * A smoke check, as data only: the smoke stage sends it through the forward named by `forward`.
+ * `auth` names credentials the smoke stage supplies (never stored here); `expect` is what a pass looks like.
+ */
+export interface SmokeCheck {
+  name: string;
+  forward: ForwardKey;
+  method: 'GET' | 'POST';
+  path: string;
+  /** JSON body, or form fields; values are never secrets (see `auth`). */
+  body?: { json: unknown } | { form: Record<string, string> };
+  /**
+   * `polaris-client-credentials`: add client_id/client_secret (polaris-credentials) to the form;
+   * `polaris-bearer`: `Authorization: Bearer <token from the OAuth check>`;
+   * `cube-jwt`: `Authorization: <HS256 JWT signed with cube-credentials api-secret>`.
+   */
+  auth?: 'polaris-client-credentials' | 'polaris-bearer' | 'cube-jwt';
+  expect: {
+    status: number;
+    /** Dotted JSON paths that must be present (non-null) in the response body. */
+    jsonPaths?: readonly string[];
+    /** Dotted JSON path to an array that must not be empty. */
+    nonEmptyArray?: string;
+    /** JSON fields that must equal these values (dotted path → value). */
+    jsonEquals?: Readonly<Record<string, string | number | boolean>>;
+  };
+}
+
+export interface ResourceList {
+  cpu: string;
+  memory: string;
+}
+
+export interface ResourceSpec {
+  requests: ResourceList;
+  limits: ResourceList;
+}
+
+/** What every service module renders from. */
+export interface RenderContext {
+  config: Config;
+  credentials: PlatformCredentials;
+  namespace: string;
+  /** The services being rendered (after component selection and their dependencies). */
+  selected: ReadonlySet<ServiceName>;
+  /** A service's main image after `services.<name>.image`. */
+  image(service: ServiceName): string;
+  /** A service's main-container resources after `services.<name>.resources`. */
+  resources(service: ServiceName): ResourceSpec;
+}
+
+/** One module per service: image, ports, health, dependencies, sizing, forward and smoke checks side by side. */
+export interface ServiceDefinition {
+  name: ServiceName;
+  component: ComponentName;
+  description: string;
+  kind: WorkloadKind;
+  /** Default main image (pinned; `services.<name>.image` overrides it). */
+  image: string;
+  /** Every image the service's pods use, main container first (init containers use other services' images). */
+  images(ctx: Pick<RenderContext, 'image'>): string[];
+  ports: readonly PortSpec[];
+  readiness: ReadinessSpec;
+  /** Services this one waits for. A dependency on a service disabled by configuration is dropped. */
+  dependsOn: readonly ServiceName[];
+  /** False when configuration turns the service off (e.g. Cube Store with `semantic.cache: memory`). */
+  enabled?(config: Config): boolean;
+  /** Dev-sized requests and limits of the main container. */
+  resources: ResourceSpec;
+  forwards?: readonly ForwardSpec[];
+  smoke?: readonly SmokeCheck[];
+  /** Secret names the service's pods read (rendered once even when several services share one). */
+  secrets: readonly string[];
+  render(ctx: RenderContext): KubeObject[];
+}
