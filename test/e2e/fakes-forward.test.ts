@@ -254,7 +254,7 @@ describe('fake port-forward: failures and drops', () => {
   });
 
   it('resets connections while the container is starting, then answers once ready', async () => {
-    const { args, forward } = await platform(h(), [polarisSecret, ...polaris()], { services: { polaris: { readyAfterMs: 2_000 } } });
+    const { args, forward } = await platform(h(), [polarisSecret, ...polaris()], { services: { polaris: { readyAfterMs: 3_000 } } });
     await waitFor(async () => {
       const r = await h().tool('kubectl', [...args, 'get', 'pods', '-n', NS, '-o', 'json']);
       return ((JSON.parse(r.stdout) as Obj).items as Obj[])[0]?.status.phase === 'Running';
@@ -262,7 +262,7 @@ describe('fake port-forward: failures and drops', () => {
     const { pf, urls } = await forward('svc/polaris', [':8182']);
     await expect(fetch(`${urls[0]}/q/health/ready`)).rejects.toThrow();
     expect(pf.stderr()).toContain('connect: connection refused');
-    await waitFor(async () => (await fetch(`${urls[0]}/q/health/ready`).catch(() => undefined))?.status === 200, 4_000, 'ready');
+    await waitFor(async () => (await fetch(`${urls[0]}/q/health/ready`).catch(() => undefined))?.status === 200, 5_000, 'ready');
   });
 
   it('stops cleanly (exit 0) on Ctrl-C and forgets its record', async () => {

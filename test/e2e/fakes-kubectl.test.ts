@@ -237,7 +237,7 @@ describe('fake kubectl: get, delete, logs', () => {
 
   it('serves container logs with --tail, waiting errors, and --previous for a crashing container', async () => {
     const { apply, k, pods } = await world(h(), {
-      services: { web: { readyAfterMs: 900, logs: ['one', 'two', 'three'] }, crasher: { readyAfterMs: 100, fault: 'CrashLoopBackOff', crashBackoffMs: 100 } },
+      services: { web: { readyAfterMs: 1_500, logs: ['one', 'two', 'three'] }, crasher: { readyAfterMs: 100, fault: 'CrashLoopBackOff', crashBackoffMs: 100 } },
     });
     await apply([namespace('floe-platform'), deployment('web'), deployment('crasher')]);
     const waiting = await k(['logs', 'deploy/web', '-n', 'floe-platform']);
@@ -268,7 +268,7 @@ describe('fake kubectl: pods evolve with the scenario', () => {
   const h = useHarness();
 
   it('takes a Deployment from Pending through ContainerCreating to Running and Ready, with status to match', async () => {
-    const { apply, getJson, pods } = await world(h(), { services: { web: { readyAfterMs: 600 } } });
+    const { apply, getJson, pods } = await world(h(), { services: { web: { readyAfterMs: 2_000 } } });
     await apply([namespace('floe-platform'), deployment('web', { replicas: 2 })]);
     const early = await pods();
     expect(early).toHaveLength(2);
@@ -280,7 +280,7 @@ describe('fake kubectl: pods evolve with the scenario', () => {
 
     const creating = await waitFor(async () => (await pods()).find((p) => p.status.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating'), 2_000, 'ContainerCreating');
     expect(creating.spec.nodeName).toMatch(/-control-plane$/);
-    await waitFor(async () => (await pods()).every(ready), 3_000, 'all ready');
+    await waitFor(async () => (await pods()).every(ready), 5_000, 'all ready');
     const deploy = await getJson(['deployment', 'web', '-n', 'floe-platform']);
     expect(deploy.status).toMatchObject({ observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 });
     expect(deploy.status.conditions.find((c: Obj) => c.type === 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable' });
@@ -364,8 +364,10 @@ describe('fake kubectl: pods evolve with the scenario', () => {
       const items = (await getJson(['events', '-n', 'floe-platform'])).items as Obj[];
       return items.some((e) => e.reason === 'BackOff') ? items : undefined;
     }, 3_000, 'BackOff event');
-    expect(events.find((e) => e.reason === 'Failed')?.message).toContain('Failed to pull image "example/missing:9"');
-    expect(events.find((e) => e.reason === 'Failed')).toMatchObject({ type: 'Warning', source: { component: 'kubelet' }, involvedObject: { kind: 'Pod' } });
+    const failed = events.filter((e) => e.reason === 'Failed');
+    expect(failed.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringContaining('Failed to pull image "example/missing:9"'), 'Error: ErrImagePull', 'Error: ImagePullBackOff']));
+    expect(failed[0]).toMatchObject({ type: 'Warning', source: { component: 'kubelet' }, involvedObject: { kind: 'Pod' } });
+    expect(events.find((e) => e.reason === 'Custom')).toMatchObject({ type: 'Warning', message: 'something odd' });
   });
 
   it('with an offline registry, pulls fail until the image is loaded into the node', async () => {

@@ -1,0 +1,180 @@
+// The built floe-dev CLI as a subprocess against the simulated toolchain: what works today (render, doctor,
+// down's safety rules). The full `up` → smoke → status → down journey is in platform.test.ts, pending.
+import { createHmac } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { FIXTURES_BIN, cliBuilt, dockerAvailable, useHarness, waitFor, type Harness } from './harness.js';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- kubectl/HTTP JSON, read field by field
+
+if (!cliBuilt) console.warn('[e2e] cli.test.ts skipped: dist/main.js is missing; run `npm run build` (npm test does)');
+
+const NS = 'floe-platform';
+
+/** Four free loopback ports, so doctor's port checks do not depend on what else runs on this machine. */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+async function portEnv(): Promise<Record<string, string>> {
+  const [dagster, polaris, management, cube] = await freePorts(4);
+  return {
+    FLOE_DEV_FORWARD_DAGSTER: String(dagster),
+    FLOE_DEV_FORWARD_POLARIS: String(polaris),
+    FLOE_DEV_FORWARD_POLARIS_MANAGEMENT: String(management),
+    FLOE_DEV_FORWARD_CUBE: String(cube),
+  };
+}
+
+describe.skipIf(!cliBuilt)('floe-dev render, applied by the fake kubectl', () => {
+  const h = useHarness({ scenario: { defaults: { readyAfterMs: 60 } } });
+
+  async function renderAndApply(harness: Harness) {
+    const rendered = await harness.floeDev(['render']);
+    expect(rendered.exitCode).toBe(0);
+    const cluster = await harness.createCluster('floe-dev');
+    const k = (args: string[], input?: string) => harness.tool('kubectl', [...cluster.kubectlArgs, ...args], input === undefined ? {} : { input });
+    const applied = await k(['apply', '--server-side', '--field-manager', 'floe-dev', '-f', '-'], rendered.stdout);
+    return { rendered, applied, cluster, k };
+  }
+
+  it('applies cleanly, and every workload becomes ready (Jobs complete)', async () => {
+    const { rendered, applied, cluster, k } = await renderAndApply(h());
+    expect(applied.stderr).toBe('');
+    expect(applied.exitCode).toBe(0);
+    const documents = rendered.stdout.split(/^---$/m).filter((d) => d.trim()).length;
+    expect(applied.stdout.trim().split('\n')).toHaveLength(documents);
+    expect(applied.stdout).toMatch(/^namespace\/floe-platform serverside-applied$/m);
+    const kinds = new Set(h().state.objects(cluster.name, { namespace: NS }).map((o) => o.object.kind));
+    expect([...kinds]).toEqual(expect.arrayContaining(['Deployment', 'StatefulSet', 'Job', 'Service', 'Secret', 'ConfigMap']));
+
+    await waitFor(async () => {
+      const pods = (JSON.parse((await k(['get', 'pods', '-n', NS, '-o', 'json'])).stdout) as Obj).items as Obj[];
+      return pods.length > 0 && pods.every((p) => p.status.phase === 'Succeeded' || p.status.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True'));
+    }, 8_000, 'every pod ready or completed');
+    const deployments = (JSON.parse((await k(['get', 'deployments', '-n', NS, '-o', 'json'])).stdout) as Obj).items as Obj[];
+    expect(deployments.map((d) => [d.metadata.name, d.status.readyReplicas === d.spec.replicas])).toEqual(deployments.map((d) => [d.metadata.name, true]));
+    const jobs = (JSON.parse((await k(['get', 'jobs', '-n', NS, '-o', 'json'])).stdout) as Obj).items as Obj[];
+    expect(jobs.length).toBeGreaterThan(0);
+    expect(jobs.every((j) => j.status.succeeded === 1)).toBe(true);
+  });
+
+  it('is stable: rendering again and re-applying changes nothing', async () => {
+    const { cluster, k } = await renderAndApply(h());
+    const before = h().state.objects(cluster.name).map((o) => [o.object.kind, o.object.metadata.name, o.resourceVersion]);
+    const again = await h().floeDev(['render']);
+    expect(again.exitCode).toBe(0);
+    expect((await k(['apply', '--server-side', '--field-manager', 'floe-dev', '-f', '-'], again.stdout)).exitCode).toBe(0);
+    const after = h().state.objects(cluster.name).map((o) => [o.object.kind, o.object.metadata.name, o.resourceVersion]);
+    expect(after).toEqual(before);
+  });
+
+  it('wires the services so the smoke checks pass through port-forwards (credentials, workspace, model)', async () => {
+    const { k, cluster } = await renderAndApply(h());
+    await waitFor(async () => {
+      const pods = (JSON.parse((await k(['get', 'pods', '-n', NS, '-o', 'json'])).stdout) as Obj).items as Obj[];
+      return pods.length > 0 && pods.every((p) => p.status.phase === 'Succeeded' || p.status.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True'));
+    }, 8_000, 'every pod ready or completed');
+    const secret = async (name: string): Promise<Record<string, string>> => {
+      const data = (JSON.parse((await k(['get', 'secret', name, '-n', NS, '-o', 'json'])).stdout) as Obj).data as Record<string, string>;
+      return Object.fromEntries(Object.entries(data).map(([key, v]) => [key, Buffer.from(v, 'base64').toString()]));
+    };
+    const forward = async (svc: string, port: number): Promise<string> => {
+      const pf = h().spawnTool('kubectl', [...cluster.kubectlArgs, 'port-forward', '-n', NS, `svc/${svc}`, '--address', '127.0.0.1', `:${port}`], { timeoutMs: 60_000 });
+      const m = await pf.waitForOutput(new RegExp(`Forwarding from 127\\.0\\.0\\.1:(\\d+) -> `));
+      return `http://127.0.0.1:${m[1]}`;
+    };
+
+    const polaris = await secret('polaris-credentials');
+    const api = await forward('polaris', 8181);
+    const token = await fetch(`${api}/api/catalog/v1/oauth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: polaris['client-id'] ?? '', client_secret: polaris['client-secret'] ?? '', scope: 'PRINCIPAL_ROLE:ALL' }).toString(),
+    });
+    expect(token.status).toBe(200);
+
+    const dagster = await forward('dagster-webserver', 3000);
+    const query = '{ version repositoriesOrError { __typename ... on RepositoryConnection { nodes { name location { name } } } } instance { daemonHealth { allDaemonStatuses { daemonType required healthy } } } }';
+    const gql = (await (await fetch(`${dagster}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as Obj;
+    expect(gql.errors).toBeUndefined();
+    expect(gql.data.repositoriesOrError.nodes.length).toBeGreaterThan(0);
+    expect(gql.data.instance.daemonHealth.allDaemonStatuses.filter((d: Obj) => d.required).every((d: Obj) => d.healthy)).toBe(true);
+
+    const cube = await forward('cube', 4000);
+    const enc = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const body = `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ exp: Math.floor(Date.now() / 1000) + 60 })}`;
+    const jwt = `${body}.${createHmac('sha256', (await secret('cube-credentials'))['api-secret'] ?? '').update(body).digest('base64url')}`;
+    const meta = await fetch(`${cube}/cubejs-api/v1/meta`, { headers: { authorization: jwt } });
+    expect(meta.status).toBe(200);
+    expect(((await meta.json()) as Obj).cubes.length).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!cliBuilt)('floe-dev doctor with the fake tools', () => {
+  const h = useHarness();
+
+  const checks = (stdout: string): Record<string, Obj> => Object.fromEntries(((JSON.parse(stdout) as Obj).checks as Obj[]).map((c) => [c.id, c]));
+
+  it('finds kind and kubectl on PATH and reads their versions', async () => {
+    const r = await h().floeDev(['doctor', '--json'], { env: await portEnv() });
+    const byId = checks(r.stdout);
+    expect(byId.kind).toMatchObject({ status: 'ok', detail: expect.stringContaining('v0.30.0') });
+    expect(byId.kubectl?.detail).toContain('v1.32.4');
+    expect(h().state.calls('kind').map((c) => c.argv)).toContainEqual(['version']);
+    expect(h().state.calls('kubectl').map((c) => c.argv)).toContainEqual(['version', '--client', '-o', 'json']);
+    // With Docker (and free ports, plenty of memory) nothing is missing; without it Docker is the missing prerequisite.
+    if (dockerAvailable) expect(r.exitCode).toBe(0);
+    else expect([r.exitCode, byId.docker?.status]).toEqual([3, 'fail']);
+  });
+
+  it('reports kind missing from PATH as a missing prerequisite (exit 3) with the fix', async () => {
+    const harness = h();
+    rmSync(`${harness.binDir}/kind`);
+    const r = await harness.floeDev(['doctor', '--json'], { env: await portEnv() });
+    expect(r.exitCode).toBe(3);
+    const kind = checks(r.stdout).kind;
+    expect(kind).toMatchObject({ status: 'fail', detail: expect.stringContaining('not found') });
+    expect(kind?.fix).toContain('kind');
+  });
+
+  it('uses FLOE_DEV_KIND when kind is not on PATH', async () => {
+    const harness = h();
+    rmSync(`${harness.binDir}/kind`);
+    const r = await harness.floeDev(['doctor', '--json'], { env: { ...(await portEnv()), FLOE_DEV_KIND: `${harness.dir}/no-such-kind` } });
+    expect(checks(r.stdout).kind?.status).toBe('fail');
+    const ok = await harness.floeDev(['doctor', '--json'], { env: { ...(await portEnv()), FLOE_DEV_KIND: join(FIXTURES_BIN, 'kind') } });
+    expect(checks(ok.stdout).kind).toMatchObject({ status: 'ok', detail: expect.stringContaining('v0.30.0') });
+  });
+});
+
+describe.skipIf(!cliBuilt)('floe-dev down with the fake tools', () => {
+  const h = useHarness();
+
+  it('is a no-op, exit 0, when there is nothing of floe-dev to remove', async () => {
+    const r = await h().floeDev(['down']);
+    expect(r.exitCode).toBe(0);
+    expect(h().state.calls('kind').filter((c) => c.argv[0] === 'delete')).toEqual([]);
+  });
+
+  it('leaves alone a kind cluster of the same name that floe-dev did not create', async () => {
+    // The state folder exists (render keeps the credentials there), but no record says floe-dev made the cluster.
+    expect((await h().floeDev(['render'])).exitCode).toBe(0);
+    await h().createCluster('floe-dev');
+    const r = await h().floeDev(['down']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('floe-dev did not create the kind cluster "floe-dev"');
+    expect(h().state.clusters().map((c) => c.name)).toEqual(['floe-dev']);
+    expect(h().state.calls('kind').filter((c) => c.argv[0] === 'delete')).toEqual([]);
+  });
+});
