@@ -1,11 +1,55 @@
-// `floe-dev up`: Create the cluster, load images, install the platform, forward ports and smoke-check it.
-import { NotImplementedError } from '../errors.js';
+// `floe-dev up`: preflight → cluster → images → platform; a second run on a healthy platform changes nothing.
+import { durationMs } from '../config/schema.js';
+import { FloeError } from '../errors.js';
+import { COMPONENTS } from '../platform/names.js';
+import { acquireLock } from '../state/lock.js';
 import { defineCommand } from './command.js';
+import { createContext } from './context.js';
 
-export const upCommand = defineCommand({
+interface UpArgs {
+  component?: string[];
+  recreate: boolean;
+  skipSmoke: boolean;
+  timeout?: string;
+}
+
+export const upCommand = defineCommand<UpArgs>({
   command: 'up',
   describe: 'Create the cluster, load images, install the platform, forward ports and smoke-check it',
-  run: async () => {
-    throw new NotImplementedError('`floe-dev up`');
+  builder: (y) =>
+    y
+      .option('component', {
+        type: 'string',
+        array: true,
+        choices: COMPONENTS,
+        describe: 'Install only this component and what it depends on (repeatable)',
+      })
+      .option('recreate', { type: 'boolean', default: false, describe: 'Delete the cluster first and create it afresh' })
+      .option('skip-smoke', { type: 'boolean', default: false, describe: 'Do not run the smoke checks at the end' })
+      .option('timeout', { type: 'string', describe: 'Give up after this long (e.g. 20m; default 15m)' }) as never,
+  examples: [
+    ['$0 up', 'the whole platform'],
+    ['$0 up --component orchestrator', 'Dagster and what it needs'],
+    ['$0 up --recreate', 'start from a fresh cluster'],
+  ],
+  run: async (args, io) => {
+    const ctx = await createContext(args, io, { component: args.component, timeout: args.timeout });
+    const lock = acquireLock(ctx.paths.lock, 'up');
+    const deadline = AbortSignal.timeout(durationMs(ctx.config.timeouts.up));
+    ctx.signal = AbortSignal.any([io.signal, deadline]);
+    try {
+      const [{ runSteps }, { upSteps }] = await Promise.all([import('../steps/run-steps.js'), import('../steps/up.js')]);
+      await runSteps(upSteps({ recreate: args.recreate }), ctx);
+    } catch (error) {
+      if (deadline.aborted && !io.signal.aborted) {
+        throw new FloeError(`up did not finish within ${ctx.config.timeouts.up}`, {
+          hint: 'give it longer with --timeout 30m; run up again to continue where it stopped',
+          cause: error,
+        });
+      }
+      throw error;
+    } finally {
+      lock.release();
+    }
   },
 });

@@ -7,9 +7,10 @@ import { CommandError, FloeError, PrerequisiteError } from '../errors.js';
 import { readForwardRecord } from '../forward/state.js';
 import { pidAlive } from '../state/lock.js';
 import { diskSpace, type DiskSpace } from '../preflight/disk.js';
+import { resourceSummary } from '../platform/summary.js';
 import {
-  DEFAULT_MEMORY_NEEDS,
   DISK,
+  KIND_OVERHEAD_BYTES,
   KIND_RECOMMENDED,
   engineFlavour,
   evaluateCpus,
@@ -255,6 +256,12 @@ export interface PreflightOptions {
   dockerTimeoutMs?: number;
 }
 
+/** What the enabled components ask for (the catalog's sum of requests and limits) plus kind's own overhead. */
+export function platformMemoryNeeds(config: Config): MemoryNeeds {
+  const { total } = resourceSummary(config);
+  return { requestsBytes: total.requests.memory, limitsBytes: total.limits.memory, overheadBytes: KIND_OVERHEAD_BYTES };
+}
+
 /** Runs every check concurrently, each under its own timeout; never throws for a failing check. */
 export async function runPreflight(ctx: Context, options: PreflightOptions = {}): Promise<PreflightReport> {
   const system = options.system ?? nodePreflightSystem;
@@ -262,7 +269,7 @@ export async function runPreflight(ctx: Context, options: PreflightOptions = {})
   const env: PreflightEnv = {
     ctx,
     system,
-    memoryNeeds: options.memoryNeeds ?? DEFAULT_MEMORY_NEEDS,
+    memoryNeeds: options.memoryNeeds ?? platformMemoryNeeds(ctx.config),
     engine: () => (engine ??= probeEngine(ctx, system, options.dockerTimeoutMs ?? DOCKER_TIMEOUT_MS)),
   };
   const checks = options.checks ?? preflightChecks(ctx.config);

@@ -42,7 +42,36 @@ export interface DockerApi {
   /** Resolves when the engine answers `GET /_ping`. */
   ping(signal?: AbortSignal): Promise<void>;
   info(signal?: AbortSignal): Promise<EngineInfo>;
+  /** The image's ID on the host (`sha256:...`), or undefined when it is not there. */
+  imageId(ref: string, signal?: AbortSignal): Promise<string | undefined>;
+  /** The host image's platform architecture (OCI name), or undefined when it is not there. */
+  imageArchitecture(ref: string, signal?: AbortSignal): Promise<string | undefined>;
+  /** Pulls an image; `onProgress` gets short texts like "42% of 120 MB". Rejects with the registry's error. */
+  pullImage(ref: string, onProgress: (text: string) => void, signal?: AbortSignal): Promise<void>;
+  /** The node containers of a kind cluster (label io.x-k8s.kind.cluster=<name>), running or not. */
+  kindNodes(cluster: string, signal?: AbortSignal): Promise<KindNode[]>;
+  /** Runs a command inside a container (no TTY, no stdin) and collects its output and exit code. */
+  exec(container: string, cmd: readonly string[], signal?: AbortSignal): Promise<ExecResult>;
+  /** `docker save --platform`: writes the images, for one platform, to a tar archive. */
+  saveImages(refs: readonly string[], platform: string, file: string, signal?: AbortSignal): Promise<void>;
 }
+
+export interface KindNode {
+  id: string;
+  name: string;
+  running: boolean;
+  /** io.x-k8s.kind.role: control-plane or worker. */
+  role: string;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The label kind puts on every node container, valued with the cluster name. */
+export const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
 
 /** The `containerd-snapshotter` image store's marker in `GET /info` DriverStatus (moby daemon/containerd LayerStoreStatus). */
 export const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
@@ -62,6 +91,34 @@ interface DockerodeCalls {
   ping(options: { abortSignal?: AbortSignal }): Promise<unknown>;
   info(options: { abortSignal?: AbortSignal }): Promise<unknown>;
   version(options: { abortSignal?: AbortSignal }): Promise<unknown>;
+  getImage(name: string): { inspect(options: { abortSignal?: AbortSignal }): Promise<{ Id: string; Architecture?: string }> };
+  pull(ref: string, options: { abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
+  listContainers(options: { all: boolean; filters: string; abortSignal?: AbortSignal }): Promise<
+    { Id: string; Names?: string[]; State?: string; Labels?: Record<string, string> }[]
+  >;
+  getContainer(id: string): {
+    exec(options: { Cmd: string[]; AttachStdout: boolean; AttachStderr: boolean; abortSignal?: AbortSignal }): Promise<{
+      start(options: { hijack: boolean; stdin: boolean; abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
+      inspect(options: { abortSignal?: AbortSignal }): Promise<{ ExitCode: number | null; Running: boolean }>;
+    }>;
+  };
+  modem: {
+    followProgress(stream: NodeJS.ReadableStream, onFinished: (error: Error | null) => void, onProgress: (event: PullEvent) => void): void;
+    demuxStream(stream: NodeJS.ReadableStream, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): void;
+    dial(
+      options: { path: string; method: string; options: Record<string, unknown>; isStream: boolean; statusCodes: Record<number, boolean | string>; abortSignal?: AbortSignal },
+      callback: (error: Error | null, stream: NodeJS.ReadableStream) => void,
+    ): void;
+  };
+}
+
+/** One line of the engine's pull progress stream. */
+export interface PullEvent {
+  id?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+  progressDetail?: { current?: number; total?: number };
 }
 
 class DockerodeApi implements DockerApi {
@@ -78,6 +135,126 @@ class DockerodeApi implements DockerApi {
     const [info, version] = await Promise.all([this.client.info({ abortSignal: signal }), this.client.version({ abortSignal: signal })]);
     return toEngineInfo(info, version);
   }
+
+  private async inspectImage(ref: string, signal?: AbortSignal): Promise<{ Id: string; Architecture?: string } | undefined> {
+    try {
+      return await this.client.getImage(ref).inspect({ abortSignal: signal });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async imageId(ref: string, signal?: AbortSignal): Promise<string | undefined> {
+    return (await this.inspectImage(ref, signal))?.Id;
+  }
+
+  async imageArchitecture(ref: string, signal?: AbortSignal): Promise<string | undefined> {
+    const arch = (await this.inspectImage(ref, signal))?.Architecture;
+    return arch ? ociArchitecture(arch) : undefined;
+  }
+
+  async pullImage(ref: string, onProgress: (text: string) => void, signal?: AbortSignal): Promise<void> {
+    const stream = await this.client.pull(ref, { abortSignal: signal }).catch((error: unknown) => {
+      throw new Error(engineMessage(error));
+    });
+    const progress = new PullProgress();
+    await new Promise<void>((resolve, reject) => {
+      this.client.modem.followProgress(
+        stream,
+        (error) => (error ? reject(new Error(engineMessage(error))) : resolve()),
+        (event) => {
+          // The engine reports a failed pull as an event in a 200 stream.
+          if (event.error) return reject(new Error(event.errorDetail?.message ?? event.error));
+          const text = progress.add(event);
+          if (text) onProgress(text);
+        },
+      );
+    });
+  }
+
+  async kindNodes(cluster: string, signal?: AbortSignal): Promise<KindNode[]> {
+    const containers = await this.client.listContainers({
+      all: true,
+      filters: JSON.stringify({ label: [`${KIND_CLUSTER_LABEL}=${cluster}`] }),
+      abortSignal: signal,
+    });
+    return containers.map((c) => ({
+      id: c.Id,
+      name: (c.Names?.[0] ?? c.Id).replace(/^\//, ''),
+      running: c.State === 'running',
+      role: c.Labels?.['io.x-k8s.kind.role'] ?? '',
+    }));
+  }
+
+  async exec(container: string, cmd: readonly string[], signal?: AbortSignal): Promise<ExecResult> {
+    const exec = await this.client
+      .getContainer(container)
+      .exec({ Cmd: [...cmd], AttachStdout: true, AttachStderr: true, abortSignal: signal });
+    const stream = await exec.start({ hijack: true, stdin: false, abortSignal: signal });
+    const { PassThrough } = await import('node:stream');
+    const out = new PassThrough();
+    const err = new PassThrough();
+    const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+    out.on('data', (c: Buffer) => chunks.stdout.push(c));
+    err.on('data', (c: Buffer) => chunks.stderr.push(c));
+    this.client.modem.demuxStream(stream, out, err);
+    await new Promise<void>((resolve, reject) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', reject);
+    });
+    const { ExitCode } = await exec.inspect({ abortSignal: signal });
+    return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(chunks.stdout).toString(), stderr: Buffer.concat(chunks.stderr).toString() };
+  }
+
+  async saveImages(refs: readonly string[], platform: string, file: string, signal?: AbortSignal): Promise<void> {
+    const [os, architecture, variant] = platform.split('/');
+    const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+      this.client.modem.dial(
+        {
+          path: '/images/get?',
+          method: 'GET',
+          // The platform filter needs Engine API ≥ 1.48 (docker save --platform); older engines ignore it.
+          options: { names: [...refs], platform: JSON.stringify({ os, architecture, ...(variant ? { variant } : {}) }) },
+          isStream: true,
+          statusCodes: { 200: true, 404: 'image not found', 500: 'server error' },
+          abortSignal: signal,
+        },
+        (error, s) => (error ? reject(new Error(engineMessage(error))) : resolve(s)),
+      ),
+    );
+    const [{ createWriteStream }, { pipeline }] = await Promise.all([import('node:fs'), import('node:stream/promises')]);
+    await pipeline(stream, createWriteStream(file, { mode: 0o600 }), { signal });
+  }
+}
+
+/** Sums the layers of a pull into one short text ("42% of 120 MB", or the last status while sizes are unknown). */
+export class PullProgress {
+  private readonly layers = new Map<string, { current: number; total: number }>();
+
+  add(event: PullEvent): string | undefined {
+    if (event.id && event.progressDetail?.total) {
+      this.layers.set(event.id, { current: event.progressDetail.current ?? 0, total: event.progressDetail.total });
+    } else if (event.id && /complete|already exists/i.test(event.status ?? '')) {
+      const layer = this.layers.get(event.id);
+      if (layer) layer.current = layer.total;
+    }
+    let current = 0;
+    let total = 0;
+    for (const layer of this.layers.values()) {
+      current += layer.current;
+      total += layer.total;
+    }
+    if (total > 0) return `${Math.floor((100 * current) / total)}% of ${Math.round(total / 1e6)} MB`;
+    return event.status;
+  }
+}
+
+/** The engine's own message from a dockerode error (its JSON body), else the error's message. */
+export function engineMessage(error: unknown): string {
+  const e = error as { json?: { message?: string }; reason?: string; message?: string };
+  return e.json?.message ?? e.message ?? String(error);
 }
 
 /** A connection attempt gives up after this long (a request that is connected may take as long as it needs). */

@@ -1,6 +1,6 @@
 // A fake DockerApi: a scripted engine (info, or unreachable, or hanging) that records every call.
 import type { DockerEndpoint } from '../../src/tools/docker-endpoint.js';
-import type { DockerApi, EngineInfo } from '../../src/tools/docker.js';
+import type { DockerApi, EngineInfo, ExecResult, KindNode } from '../../src/tools/docker.js';
 
 const GiB = 1024 ** 3;
 
@@ -37,13 +37,71 @@ export type FakeEngine =
   /** Nothing answers until the caller's signal aborts. */
   | { state: 'hanging' };
 
+/** Images, registry and kind nodes of the fake engine. Anything not scripted here fails loudly. */
+export interface FakeImageWorld {
+  /** Images on the host: ref → {id, architecture}. */
+  host?: Map<string, { id: string; architecture?: string }>;
+  /** What a pull of a ref does: adds the image, or fails with the registry's message. */
+  registry?: Map<string, { id: string; architecture?: string } | { error: string }>;
+  /** Node containers, each with the crictl answer for `crictl images -o json` (or a failing exec). */
+  nodes?: (KindNode & { cluster: string; crictl?: ExecResult })[];
+}
+
 export class FakeDocker implements DockerApi {
   readonly calls: string[] = [];
+  readonly host: Map<string, { id: string; architecture?: string }>;
 
   constructor(
     private readonly engine: FakeEngine = { state: 'up', info: engineInfo() },
     readonly endpoint: DockerEndpoint = DEFAULT_TEST_ENDPOINT,
-  ) {}
+    private readonly world: FakeImageWorld = {},
+  ) {
+    this.host = world.host ?? new Map();
+  }
+
+  async imageId(ref: string): Promise<string | undefined> {
+    this.calls.push(`imageId ${ref}`);
+    await this.answer();
+    return this.host.get(ref)?.id;
+  }
+
+  async imageArchitecture(ref: string): Promise<string | undefined> {
+    this.calls.push(`imageArchitecture ${ref}`);
+    await this.answer();
+    const image = this.host.get(ref);
+    return image ? (image.architecture ?? (this.engine.state === 'up' ? this.engine.info.architecture : undefined)) : undefined;
+  }
+
+  async pullImage(ref: string, onProgress: (text: string) => void): Promise<void> {
+    this.calls.push(`pull ${ref}`);
+    await this.answer();
+    const outcome = this.world.registry?.get(ref);
+    if (!outcome) throw new Error(`FakeDocker: pull of ${ref} was not scripted`);
+    if ('error' in outcome) throw new Error(outcome.error);
+    onProgress('50% of 10 MB');
+    this.host.set(ref, outcome);
+  }
+
+  async kindNodes(cluster: string): Promise<KindNode[]> {
+    this.calls.push(`kindNodes ${cluster}`);
+    await this.answer();
+    return (this.world.nodes ?? []).filter((n) => n.cluster === cluster).map(({ id, name, running, role }) => ({ id, name, running, role }));
+  }
+
+  async exec(container: string, cmd: readonly string[]): Promise<ExecResult> {
+    this.calls.push(`exec ${container} ${cmd.join(' ')}`);
+    await this.answer();
+    const node = this.world.nodes?.find((n) => n.id === container);
+    if (!node?.crictl || cmd.join(' ') !== 'crictl images -o json') throw new Error(`FakeDocker: exec ${cmd.join(' ')} in ${container} was not scripted`);
+    return node.crictl;
+  }
+
+  async saveImages(refs: readonly string[], platform: string, file: string): Promise<void> {
+    this.calls.push(`save ${platform} ${refs.join(' ')} > ${file}`);
+    await this.answer();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, 'fake archive');
+  }
 
   async ping(signal?: AbortSignal): Promise<void> {
     this.calls.push('ping');

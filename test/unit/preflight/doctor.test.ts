@@ -99,7 +99,7 @@ describe('doctor with a fake engine', () => {
   it('memory too small: Memory fails with the Docker Desktop fix, exit 3', async () => {
     const r = await runDoctor({ engine: { state: 'up', info: engineInfo({ memTotalBytes: 1.94 * GiB }) } });
     expect(r.exitCode).toBe(ExitCode.prerequisite);
-    expect(r.line('Memory')).toMatch(/^✗ Memory +1\.9 GiB for Docker; the platform needs 7 GiB/);
+    expect(r.line('Memory')).toMatch(/^✗ Memory +1\.9 GiB for Docker; the platform needs 6.9 GiB \(5.9 GiB limits \+ 1 GiB for kind\)/);
     expect(r.out).toMatch(/✗ Memory .*\n +fix: Docker Desktop → Settings → Resources: Memory ≥ 8 GB/);
     expect(r.line('Docker')).toMatch(/^✓/);
   });
