@@ -63,7 +63,7 @@ async function ensureOnHost(
 ): Promise<{ ids: Map<string, string>; pulled: Set<string> }> {
   const { default: pLimit } = await import('p-limit');
   const limit = pLimit(ctx.config.images.pullConcurrency);
-  report.progress(`checking ${refs.length} images on the host`);
+  report.progress(`checking ${refs.length} image${refs.length === 1 ? '' : 's'} on the host`);
   const ids = new Map<string, string>();
   const pulled = new Set<string>();
   const failures: string[] = [];
