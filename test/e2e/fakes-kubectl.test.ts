@@ -67,6 +67,21 @@ describe('fake kubectl: connecting', () => {
   });
 });
 
+describe('fake kubectl: cluster health', () => {
+  const h = useHarness();
+
+  it('answers get --raw /readyz, cluster-info, and shows the system pods of a fresh kind node', async () => {
+    const { k, getJson, cluster } = await world(h());
+    expect(await k(['get', '--raw', '/readyz'])).toMatchObject({ exitCode: 0, stdout: 'ok' });
+    expect(JSON.parse((await k(['get', '--raw', '/version'])).stdout)).toMatchObject({ gitVersion: 'v1.34.0' });
+    const port = /127\.0\.0\.1:(\d+)/.exec((await h().tool('kind', ['get', 'kubeconfig', '--name', cluster.name])).stdout)?.[1];
+    expect((await k(['cluster-info'])).stdout).toContain(`Kubernetes control plane is running at https://127.0.0.1:${port}\n`);
+    const system = (await getJson(['pods', '-n', 'kube-system'])).items as Obj[];
+    expect(system.map((p) => p.metadata.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^coredns-/), `etcd-${cluster.name}-control-plane`]));
+    expect(system.every(ready)).toBe(true);
+  });
+});
+
 describe('fake kubectl: apply', () => {
   const h = useHarness();
 
@@ -251,6 +266,19 @@ describe('fake kubectl: get, delete, logs', () => {
     const previous = await k(['logs', 'deploy/crasher', '-n', 'floe-platform', '-p']);
     expect(previous.stdout).toContain('fatal: could not start');
     expect((await k(['logs', 'nope', '-n', 'floe-platform'])).stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
+  });
+
+  it('serves logs by selector across pods and containers, with --prefix, and sorts events with --sort-by', async () => {
+    const { apply, k, getJson } = await world(h(), { defaults: { readyAfterMs: 50 }, services: { web: { logs: ['a', 'b'] } } });
+    await apply([namespace('floe-platform'), deployment('web', { replicas: 2 })]);
+    await waitFor(async () => ((await getJson(['deployment', 'web', '-n', 'floe-platform'])).status.readyReplicas ?? 0) === 2, 3_000, 'web ready');
+    const r = await k(['logs', '-l', 'app=web', '-n', 'floe-platform', '--all-containers', '--prefix', '--tail', '1']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^\[pod\/web-[a-z0-9]+-[a-z0-9]+\/web\] b$/), expect.stringMatching(/^\[pod\/web-.*\/web\] b$/)]);
+    expect((await k(['logs', '-l', 'app=none', '-n', 'floe-platform'])).stderr).toBe('No resources found in floe-platform namespace.\n');
+    const events = (await getJson(['events', '-n', 'floe-platform', '--sort-by=.lastTimestamp'])).items as Obj[];
+    const times = events.map((e) => e.lastTimestamp as string);
+    expect(times).toEqual([...times].sort());
   });
 
   it('restarts a deleted pod under a new name', async () => {
