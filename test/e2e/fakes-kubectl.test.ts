@@ -340,6 +340,7 @@ describe('fake kubectl: pods evolve with the scenario', () => {
     ['ImagePullBackOff', { state: { waiting: { reason: 'ImagePullBackOff' } } }],
     ['ErrImagePull', { state: { waiting: { reason: 'ErrImagePull' } } }],
     ['NeverReady', { state: { running: {} }, ready: false, started: true }],
+    ['CreateContainerConfigError', { state: { waiting: { reason: 'CreateContainerConfigError' } } }],
   ])('shows the %s fault in the pod status', async (fault, expected) => {
     const { apply, pods } = await world(h(), { services: { web: { readyAfterMs: 100, fault: fault as 'NeverReady', crashBackoffMs: 60 } } });
     await apply([namespace('floe-platform'), deployment('web')]);
@@ -351,6 +352,31 @@ describe('fake kubectl: pods evolve with the scenario', () => {
     }, 3_000, fault);
     expect(pod.status.containerStatuses[0]).toMatchObject(expected);
     expect(ready(pod)).toBe(false);
+  });
+
+  it('holds a container whose env names a missing Secret or key in CreateContainerConfigError, until it is applied', async () => {
+    const { apply, pods } = await world(h(), { defaults: { readyAfterMs: 60 } });
+    const env = [{ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'password' } } }];
+    await apply([namespace('floe-platform'), deployment('web', { env })]);
+    const waitingMessage = async () => (await pods())[0]?.status.containerStatuses?.[0]?.state?.waiting as Obj | undefined;
+    expect(await waitFor(async () => (await waitingMessage())?.reason === 'CreateContainerConfigError' && waitingMessage(), 3_000, 'config error')).toMatchObject({ message: 'secret "db-credentials" not found' });
+    await apply([secret('db-credentials', { user: 'x' })]);
+    expect(await waitingMessage()).toMatchObject({ reason: 'CreateContainerConfigError', message: "couldn't find key password in Secret floe-platform/db-credentials" });
+    await apply([secret('db-credentials', { user: 'x', password: 'y' })]);
+    await waitFor(async () => ready((await pods())[0] ?? {}), 3_000, 'ready once the key exists');
+  });
+
+  it('keeps a pod in ContainerCreating with FailedMount events while a mounted ConfigMap is missing', async () => {
+    const { apply, pods, getJson } = await world(h(), { defaults: { readyAfterMs: 60 } });
+    await apply([namespace('floe-platform'), deployment('web', { volumes: [{ name: 'conf', configMap: { name: 'web-config' } }] })]);
+    await new Promise((r) => setTimeout(r, 150));
+    const pod = (await pods())[0] as Obj;
+    expect(pod.status.phase).toBe('Pending');
+    expect(pod.status.containerStatuses[0].state).toEqual({ waiting: { reason: 'ContainerCreating' } });
+    const events = (await getJson(['events', '-n', 'floe-platform', '--field-selector', 'reason=FailedMount'])).items as Obj[];
+    expect(events[0]).toMatchObject({ type: 'Warning', message: 'MountVolume.SetUp failed for volume "conf" : configmap "web-config" not found' });
+    await apply([configMap('web-config', { 'app.yaml': 'a: 1' })]);
+    await waitFor(async () => ready((await pods())[0] ?? {}), 3_000, 'ready once mounted');
   });
 
   it('grows the restart count of a crash-looping container over time', async () => {
