@@ -33,7 +33,7 @@ const FAST: Scenario = {
 /** Every image the rendered platform uses, made present on the host (the product pulls nothing here). */
 async function hostImagesForPlatform(h: Harness): Promise<string[]> {
   const rendered = await h.floeDev(['render']);
-  const images = [...new Set([...rendered.stdout.matchAll(/^\s+image: "?([^"\s]+)"?$/gm)].map((m) => m[1] as string))];
+  const images = [...new Set([...rendered.stdout.matchAll(/^[\s-]+image: "?([^"\s]+)"?$/gm)].map((m) => m[1] as string))];
   h.hostImages(images);
   return images;
 }
