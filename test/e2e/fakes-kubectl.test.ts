@@ -55,6 +55,15 @@ describe('fake kubectl: connecting', () => {
     expect(pruned.stderr).toContain('context was not found');
   });
 
+  it('waits apiLatencyMs per call, and gives up after --request-timeout when the API is slower', async () => {
+    const { k } = await world(h(), { apiLatencyMs: 400 });
+    const slow = await k(['get', 'ns', '-o', 'json']);
+    expect(slow.exitCode).toBe(0);
+    expect(h().state.calls('kubectl').at(-1)?.durationMs).toBeGreaterThanOrEqual(400);
+    const timedOut = await k(['get', 'ns', '-o', 'json', '--request-timeout=100ms']);
+    expect(timedOut).toMatchObject({ exitCode: 1, stderr: 'Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded while awaiting headers)\n' });
+  });
+
   it('answers version -o json with client and server, and --client without a cluster', async () => {
     const { k } = await world(h());
     const both = JSON.parse((await k(['version', '-o', 'json'])).stdout) as Obj;
