@@ -1,7 +1,7 @@
 // The built floe-dev CLI as a subprocess against the simulated toolchain: what works today (render, doctor,
 // down's safety rules). The full `up` → smoke → status → down journey is in platform.test.ts, pending.
 import { createHmac } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -168,8 +168,9 @@ describe.skipIf(!cliBuilt)('floe-dev down with the fake tools', () => {
   });
 
   it('leaves alone a kind cluster of the same name that floe-dev did not create', async () => {
-    // The state folder exists (render keeps the credentials there), but no record says floe-dev made the cluster.
-    expect((await h().floeDev(['render'])).exitCode).toBe(0);
+    // floe-dev's state folder for the cluster exists (design §2: one folder per cluster), but no record in it says
+    // floe-dev made the kind cluster of that name.
+    mkdirSync(join(h().floeHome, 'clusters', 'floe-dev'), { recursive: true });
     await h().createCluster('floe-dev');
     const r = await h().floeDev(['down']);
     expect(r.exitCode).toBe(1);

@@ -137,6 +137,18 @@ describe('fake kind: clusters', () => {
     expect((await h().tool('kind', args)).stderr).toContain('node(s) already exist for a cluster with the name "kept"');
   });
 
+  it('leaves a half-made cluster behind when create is interrupted, as kind leaves its node containers', async () => {
+    h().writeScenario({ kind: { createLatencyMs: 3_000 } });
+    const args = ['create', 'cluster', '--name', 'cut', '--kubeconfig', join(h().dir, 'kc')];
+    const r = await h().tool('kind', args, { interruptAfterMs: 500 });
+    expect(r.exitCode).not.toBe(0);
+    expect(h().state.cluster('cut')?.status).toBe('creating');
+    expect((await h().tool('kind', ['get', 'clusters'])).stdout).toBe('cut\n');
+    expect((await h().tool('kind', args)).stderr).toContain('node(s) already exist for a cluster with the name "cut"');
+    expect((await h().tool('kind', ['delete', 'cluster', '--name', 'cut'])).exitCode).toBe(0);
+    expect(h().state.clusters()).toEqual([]);
+  });
+
   it('takes $KIND_CLUSTER_NAME, then "kind", as the default name', async () => {
     expect((await h().tool('kind', ['create', 'cluster', '--kubeconfig', join(h().dir, 'kc')], { env: { KIND_CLUSTER_NAME: 'from-env' } })).exitCode).toBe(0);
     expect((await h().tool('kind', ['create', 'cluster', '--kubeconfig', join(h().dir, 'kc')])).exitCode).toBe(0);
