@@ -3,7 +3,8 @@
 // Skipped, with the reason printed, when no Docker Engine answers.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { NO_DOCKER_REASON, dockerAvailable, dockerBin, useHarness } from './harness.js';
+import { tarball } from '../../fixtures/docker/images.js';
+import { NO_DOCKER_REASON, createHarness, dockerAvailable, dockerBin, useHarness } from './harness.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- docker/crictl JSON
 
@@ -65,5 +66,32 @@ describe.skipIf(!dockerAvailable)('fake kind with Docker nodes', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(`node(s) already exist for a cluster with the name "${name}"`);
     expect((await h().tool('kind', ['delete', 'cluster', '--name', name])).stderr).toContain('Deleted nodes:');
+  });
+});
+
+describe.skipIf(!dockerAvailable)('harness test images', () => {
+  it('shares a test image between harnesses, removes it with the last one, and never touches an image it did not build', async () => {
+    const ref = `floe-e2e-shared-${process.pid}/app:1`;
+    const a = createHarness({ scenario: { nodes: 'docker' } });
+    const b = createHarness({ scenario: { nodes: 'docker' } });
+    const idA = a.hostImages([ref])[ref];
+    expect(b.hostImages([ref])[ref]).toBe(idA); // reused, not rebuilt
+    await a.cleanup();
+    expect(docker('image', 'inspect', ref).status).toBe(0); // b still holds it
+    await b.cleanup();
+    expect(docker('image', 'inspect', ref).status).not.toBe(0);
+
+    // A "real" image (not labelled as ours) is used as it is and survives clean-up.
+    const real = `floe-e2e-real-${process.pid}/app:1`;
+    const made = spawnSync(dockerBin ?? 'docker', ['import', '-', real], { input: tarball([{ path: 'real', content: 'x' }]), encoding: 'utf8' });
+    expect(made.status).toBe(0);
+    const c = createHarness({ scenario: { nodes: 'docker' } });
+    try {
+      expect(c.hostImages([real])[real]).toBe(made.stdout.trim());
+      await c.cleanup();
+      expect(docker('image', 'inspect', real).status).toBe(0);
+    } finally {
+      docker('image', 'rm', '--force', real);
+    }
   });
 });

@@ -3,13 +3,13 @@
 // assertions, and every process and container the test caused stopped afterwards, by pid or id.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { afterEach, beforeEach } from 'vitest';
-import { buildTestImage } from '../../fixtures/docker/images.js';
+import { buildTestImage, localImage, removeImages } from '../../fixtures/docker/images.js';
 import type { Scenario } from '../../fixtures/lib/common.js';
 import type { Cluster, ForwardRecord, NodeImage, StoredObject } from '../../fixtures/lib/store.js';
 
@@ -89,7 +89,12 @@ export interface Harness {
   spawnTool(name: 'kind' | 'kubectl', args: string[], options?: RunOptions): Spawned;
   /** A kind cluster made through the fake kind with its kubeconfig in the test folder; returns kubectl's flags for it. */
   createCluster(name?: string): Promise<{ name: string; kubeconfig: string; kubectlArgs: string[] }>;
-  /** Makes images present on the host: real tiny images with Docker nodes, `hostImages` otherwise. Returns ref → ID. */
+  /**
+   * Makes images present on the host: real tiny images with Docker nodes, `hostImages` in the scenario otherwise.
+   * Returns ref → ID. With Docker, an image that already exists and is not a test image (say a developer's real
+   * `postgres:17`) is used as it is and never touched; test images are shared between tests and removed when
+   * the last one using them is cleaned up.
+   */
   hostImages(refs: string[]): Record<string, string>;
   state: StateReader;
   /** Stops everything the test started (also run after each test by useHarness). */
@@ -144,7 +149,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   if (process.env.DOCKER_HOST) env.DOCKER_HOST = process.env.DOCKER_HOST;
 
   const children = new Set<number>();
-  const testImages = new Set<string>();
+  const harnessId = `${process.pid}-${dir.split('-').pop()}`;
 
   const writeScenario = (scenario: Scenario): void => {
     writeFileSync(join(stateDir, 'scenario.json'), `${JSON.stringify(scenario, null, 2)}\n`);
@@ -293,11 +298,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       const ids: Record<string, string> = {};
       if (scenario.nodes === 'docker') {
         if (!dockerAvailable) throw new Error(`Docker nodes need Docker: ${NO_DOCKER_REASON}`);
-        for (const ref of refs) {
-          testImages.add(ref);
-          ids[ref] = buildTestImage(ref);
-        }
-        return ids;
+        return acquireTestImages(refs, harnessId);
       }
       const host = Array.isArray(scenario.hostImages) ? {} : { ...(scenario.hostImages ?? {}) };
       for (const ref of refs) {
@@ -318,7 +319,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       if (dockerAvailable && dockerBin) {
         const ids = spawnSync(dockerBin, ['ps', '-aq', '--filter', `label=floe-dev.fake-tools.state=${stateDir}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
         if (ids.length) spawnSync(dockerBin, ['rm', '-f', ...ids]);
-        if (testImages.size) spawnSync(dockerBin, ['image', 'rm', '--force', ...testImages]);
+        releaseTestImages(harnessId);
       }
       rmSync(dir, { recursive: true, force: true });
     },
@@ -398,4 +399,75 @@ async function stopAll(pids: number[]): Promise<void> {
       // Already gone.
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Test images shared between tests (and test files running in parallel): a marker file per user under a
+// machine-wide folder, changed only under a lock, so one test's clean-up never removes an image another
+// still needs, and nothing removes an image the tests did not build.
+
+const IMAGES_DIR = join(tmpdir(), 'floe-e2e-test-images');
+
+function withImagesLock<T>(fn: () => T): T {
+  mkdirSync(IMAGES_DIR, { recursive: true });
+  const lock = join(IMAGES_DIR, 'lock');
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lock, { encoding: 'utf8', flag: 'r' }) || NaN);
+      if (Number.isInteger(owner) && !pidAlive(owner)) rmSync(lock, { force: true });
+      if (Date.now() > deadline) throw new Error(`test image lock ${lock} held by pid ${owner} for 30s`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); // a synchronous 20 ms pause
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+const refDir = (ref: string): string => join(IMAGES_DIR, createHash('sha256').update(ref).digest('hex').slice(0, 16));
+
+function acquireTestImages(refs: string[], user: string): Record<string, string> {
+  return withImagesLock(() => {
+    const ids: Record<string, string> = {};
+    for (const ref of refs) {
+      const existing = localImage(ref);
+      if (existing && !existing.testImage) {
+        ids[ref] = existing.id; // someone's real image: present, so usable, and never ours to remove
+        continue;
+      }
+      ids[ref] = existing?.id ?? buildTestImage(ref);
+      mkdirSync(refDir(ref), { recursive: true });
+      writeFileSync(join(refDir(ref), user), JSON.stringify({ ref, pid: process.pid }));
+    }
+    return ids;
+  });
+}
+
+function releaseTestImages(user: string): void {
+  if (!existsSync(IMAGES_DIR)) return;
+  withImagesLock(() => {
+    for (const entry of readdirSync(IMAGES_DIR)) {
+      const folder = join(IMAGES_DIR, entry);
+      if (entry === 'lock' || !existsSync(join(folder, user))) continue;
+      const { ref } = JSON.parse(readFileSync(join(folder, user), 'utf8')) as { ref: string };
+      rmSync(join(folder, user), { force: true });
+      // Users whose process died (a crashed run) no longer hold the image.
+      const holders = readdirSync(folder).filter((m) => {
+        const { pid } = JSON.parse(readFileSync(join(folder, m), 'utf8')) as { pid: number };
+        return pidAlive(pid);
+      });
+      if (holders.length) continue;
+      if (localImage(ref)?.testImage) removeImages([ref]);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 }
