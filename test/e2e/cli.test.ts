@@ -1,30 +1,17 @@
 // The built floe-dev CLI as a subprocess against the simulated toolchain: what works today (render, doctor,
 // down's safety rules). The full `up` → smoke → status → down journey is in platform.test.ts, pending.
 import { createHmac } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { FIXTURES_BIN, cliBuilt, dockerAvailable, useHarness, waitFor, type Harness } from './harness.js';
+import { normalizeRef } from '../../fixtures/lib/images.js';
+import { FIXTURES_BIN, cliBuilt, dockerAvailable, freePorts, useHarness, waitFor, type Harness } from './harness.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- kubectl/HTTP JSON, read field by field
 
 if (!cliBuilt) console.warn('[e2e] cli.test.ts skipped: dist/main.js is missing; run `npm run build` (npm test does)');
 
 const NS = 'floe-platform';
-
-/** Four free loopback ports, so doctor's port checks do not depend on what else runs on this machine. */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 async function portEnv(): Promise<Record<string, string>> {
   const [dagster, polaris, management, cube] = await freePorts(4);
@@ -179,3 +166,53 @@ describe.skipIf(!cliBuilt)('floe-dev down with the fake tools', () => {
     expect(h().state.calls('kind').filter((c) => c.argv[0] === 'delete')).toEqual([]);
   });
 });
+
+describe.skipIf(!cliBuilt || !dockerAvailable)('floe-dev up: the cluster and images steps, with Docker nodes', () => {
+  // Whatever up's exit code (later steps land in later issues), these effects of the first steps must hold.
+  const h = useHarness({ scenario: { nodes: 'docker', kind: { createLatencyMs: 100, loadLatencyMs: 10 } } });
+
+  async function platformWorld(harness: Harness) {
+    const cluster = `e2e-${Math.random().toString(36).slice(2, 8)}`;
+    const env = { ...(await portEnv()), FLOE_DEV_CLUSTER: cluster, FLOE_DEV_READY_TIMEOUT: '20s' };
+    const rendered = await harness.floeDev(['render'], { env });
+    const images = [...new Set([...rendered.stdout.matchAll(/^[\s-]+image: "?([^"\s]+)"?$/gm)].map((m) => m[1] as string))];
+    expect(images.length).toBeGreaterThan(5);
+    harness.hostImages(images);
+    return { cluster, env, images };
+  }
+
+  it('creates the cluster from floe-dev’s kind config into its own kubeconfig, and side-loads every image in one batch', async () => {
+    const { cluster, env, images } = await platformWorld(h());
+    await h().floeDev(['up'], { env, timeoutMs: 60_000 });
+    const created = h().state.calls('kind').filter((c) => c.argv[0] === 'create');
+    expect(created).toHaveLength(1);
+    expect(created[0]?.argv).toEqual(expect.arrayContaining(['--name', cluster, '--config', '--kubeconfig', join(h().floeHome, 'clusters', cluster, 'kubeconfig')]));
+    expect(h().state.cluster(cluster)?.nodeImage).toMatch(/^kindest\/node:v1\.33\.4@sha256:/);
+    expect(rmSafeExists(join(h().home, '.kube', 'config'))).toBe(false); // ~/.kube/config untouched by default
+    const loads = h().state.calls('kind').filter((c) => c.argv[0] === 'load');
+    expect(loads).toHaveLength(1);
+    const held = new Set(h().state.nodeImages(cluster).flatMap((i) => i.repoTags));
+    expect(images.filter((ref) => !held.has(normalizeRef(ref)))).toEqual([]);
+    // Every kubectl call named floe-dev's kubeconfig and the cluster's context.
+    for (const call of h().state.calls('kubectl').filter((c) => !c.argv.includes('--client'))) {
+      expect(call.argv.slice(0, 4)).toEqual(['--kubeconfig', join(h().floeHome, 'clusters', cluster, 'kubeconfig'), '--context', `kind-${cluster}`]);
+    }
+  });
+
+  it('a second up creates nothing and loads nothing', async () => {
+    const { env } = await platformWorld(h());
+    await h().floeDev(['up'], { env, timeoutMs: 60_000 });
+    const before = h().state.calls('kind').length;
+    await h().floeDev(['up'], { env, timeoutMs: 60_000 });
+    const again = h().state.calls('kind').slice(before);
+    expect(again.filter((c) => c.argv[0] === 'create' || c.argv[0] === 'load' || c.argv[0] === 'delete')).toEqual([]);
+  });
+});
+
+function rmSafeExists(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

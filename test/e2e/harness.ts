@@ -343,6 +343,20 @@ export function useHarness(options: HarnessOptions = {}): () => Harness {
   };
 }
 
+/** Free loopback ports (bound then released), e.g. for floe-dev's forward ports so tests never clash. */
+export async function freePorts(n: number): Promise<number[]> {
+  const { createServer } = await import('node:net');
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<import('node:net').Server>((resolveServer) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => resolveServer(server));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
 /** Polls `fn` until it returns a truthy value (returned) or the time is up (throws with the last value). */
 export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5_000, what = 'condition'): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
