@@ -188,10 +188,14 @@ class DockerodeApi implements DockerApi {
   }
 
   async exec(container: string, cmd: readonly string[], signal?: AbortSignal): Promise<ExecResult> {
+    const engineError = (error: unknown): never => {
+      throw new Error(engineMessage(error));
+    };
     const exec = await this.client
       .getContainer(container)
-      .exec({ Cmd: [...cmd], AttachStdout: true, AttachStderr: true, abortSignal: signal });
-    const stream = await exec.start({ hijack: true, stdin: false, abortSignal: signal });
+      .exec({ Cmd: [...cmd], AttachStdout: true, AttachStderr: true, abortSignal: signal })
+      .catch(engineError);
+    const stream = await exec.start({ hijack: true, stdin: false, abortSignal: signal }).catch(engineError);
     const { PassThrough } = await import('node:stream');
     const out = new PassThrough();
     const err = new PassThrough();
@@ -251,10 +255,19 @@ export class PullProgress {
   }
 }
 
-/** The engine's own message from a dockerode error (its JSON body), else the error's message. */
+/**
+ * The engine's own message from a dockerode error, else the error's message. docker-modem puts the parsed body
+ * in `json` only for non-streaming calls; for streaming ones (pull, save) the body is only inside its
+ * "(HTTP code 500) server error - <message> " wrapper, which is taken off here.
+ */
 export function engineMessage(error: unknown): string {
-  const e = error as { json?: { message?: string }; reason?: string; message?: string };
-  return e.json?.message ?? e.message ?? String(error);
+  const e = error as { json?: { message?: string } | null; statusCode?: number; message?: string };
+  if (e.json?.message) return e.json.message;
+  if (typeof e.statusCode === 'number' && e.message) {
+    const wrapped = /^\(HTTP code \d+\) .*? - (.*?)\s*$/s.exec(e.message);
+    if (wrapped?.[1]) return wrapped[1];
+  }
+  return e.message ?? String(error);
 }
 
 /** A connection attempt gives up after this long (a request that is connected may take as long as it needs). */
