@@ -144,7 +144,12 @@ async function nodeImages(ctx: Context, docker: DockerApi): Promise<NodeImages[]
         ctx.log.debug(`could not list images in node ${node.name} (${r.stderr.trim()}): loading all`);
         return { node: node.name, images: new Map<string, string>() };
       }
-      return { node: node.name, images: parseCrictlImages(r.stdout) };
+      try {
+        return { node: node.name, images: parseCrictlImages(r.stdout) };
+      } catch {
+        ctx.log.debug(`node ${node.name} printed unreadable crictl output: loading all`);
+        return { node: node.name, images: new Map<string, string>() };
+      }
     }),
   );
 }

@@ -10,7 +10,7 @@ export function rendererFor(ctx: Pick<Context, 'interactive' | 'verbose'>): Rend
 
 /** Runs the enabled steps one after another; the first failure stops the rest and is rethrown as is. */
 export async function runSteps(steps: readonly Step[], ctx: Context, renderer: RendererKind = rendererFor(ctx)): Promise<void> {
-  const { Listr, ProcessOutput } = await import('listr2');
+  const { Listr, ListrLogger, ProcessOutput } = await import('listr2');
   // Progress goes to stderr: stdout is for results (`--json` summaries).
   const processOutput = new ProcessOutput(process.stderr, process.stderr);
   const list = new Listr(
@@ -39,8 +39,12 @@ export async function runSteps(steps: readonly Step[], ctx: Context, renderer: R
       registerSignalListeners: false,
       renderer,
       fallbackRenderer: 'simple',
-      rendererOptions: { processOutput, collapseSubtasks: false, showErrorMessage: false },
-      fallbackRendererOptions: { processOutput },
+      rendererOptions:
+        renderer === 'simple'
+          ? { logger: new ListrLogger({ processOutput, useIcons: true }) }
+          : { processOutput, collapseSubtasks: false, showErrorMessage: false },
+      // The line renderer logs through a ListrLogger: give it the same stderr-only output.
+      fallbackRendererOptions: { logger: new ListrLogger({ processOutput, useIcons: true }) },
     } as never,
   );
   await list.run();
