@@ -1,4 +1,5 @@
 // The one seam for external commands (kind, kubectl): argv in, output out, typed errors on failure.
+import type { ResultPromise } from 'execa';
 import { CommandError } from '../errors.js';
 
 export interface RunOptions {
@@ -22,8 +23,37 @@ export interface RunResult {
   stderr: string;
 }
 
+/** A long-running command (a port-forward, the forward supervisor). */
+export interface StartOptions {
+  /** Aborting stops the process (SIGTERM, then SIGKILL). Ignored for detached processes. */
+  signal?: AbortSignal;
+  env?: Record<string, string>;
+  /** Receives output lines as they arrive. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Run in its own process group and outlive us: output is appended to `logFile`, nothing is piped back,
+   * and our exit does not stop it (only `stop()` or a signal by pid does).
+   */
+  detached?: { logFile: string };
+}
+
+export interface ExitStatus {
+  exitCode: number | undefined;
+  signal: string | undefined;
+}
+
+export interface StartedProcess {
+  readonly pid: number;
+  /** Settles (never rejects) when the process has ended. */
+  readonly exited: Promise<ExitStatus>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has ended. */
+  stop(graceMs?: number): Promise<ExitStatus>;
+}
+
 export interface Runner {
   run(argv: readonly [string, ...string[]], options?: RunOptions): Promise<RunResult>;
+  /** Starts a command and resolves once it runs; rejects with CommandNotFoundError when it cannot start. */
+  start(argv: readonly [string, ...string[]], options?: StartOptions): Promise<StartedProcess>;
 }
 
 /** Thrown when the executable itself cannot be found or started. */
@@ -57,6 +87,60 @@ export class ExecaRunner implements Runner {
     const exitCode = r.exitCode ?? 1;
     if (exitCode !== 0 && !options.allowFailure) throw new CommandError(argv, { exitCode, stdout, stderr });
     return { argv, exitCode, stdout, stderr };
+  }
+
+  async start(argv: readonly [string, ...string[]], options: StartOptions = {}): Promise<StartedProcess> {
+    const { execa } = await import('execa');
+    const [file, ...args] = argv;
+    let child: ResultPromise;
+    if (options.detached) {
+      const log = { file: options.detached.logFile, append: true };
+      child = execa(file, args, { ...(options.env ? { env: options.env } : {}), detached: true, stdin: 'ignore', stdout: log, stderr: log, reject: false, cleanup: false });
+    } else {
+      child = execa(file, args, { env: options.env, cancelSignal: options.signal, stdin: 'ignore', reject: false, forceKillAfterDelay: 2_000 });
+      if (options.onLine) forwardLines(child, options.onLine);
+    }
+    const spawned = await new Promise<{ ok: true } | { ok: false; code: string }>((resolve) => {
+      child.once('spawn', () => resolve({ ok: true }));
+      child.once('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, code: error.code ?? 'ERROR' }));
+    });
+    if (!spawned.ok || child.pid === undefined) {
+      await child.catch(() => undefined);
+      const why = spawned.ok ? 'could not be started' : spawned.code === 'EACCES' ? 'permission denied' : 'command not found';
+      throw new CommandNotFoundError(argv, { exitCode: undefined, stdout: '', stderr: `${file}: ${why}` });
+    }
+    if (options.detached) child.unref();
+    const pid = child.pid;
+    const exited: Promise<ExitStatus> = child.then(
+      (r) => ({ exitCode: r.exitCode, signal: r.signal }),
+      () => ({ exitCode: undefined, signal: undefined }),
+    );
+    return {
+      pid,
+      exited,
+      stop: async (graceMs = 2_000) => {
+        let done = false;
+        void exited.then(() => (done = true));
+        signalPid(pid, 'SIGTERM');
+        const timer = setTimeout(() => {
+          if (!done) signalPid(pid, 'SIGKILL');
+        }, graceMs);
+        try {
+          return await exited;
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    };
+  }
+}
+
+/** Signals one process by pid; a process that is already gone is not an error. */
+export function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
 }
 

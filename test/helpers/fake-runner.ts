@@ -6,13 +6,14 @@
 //   runner.expect(['kind', 'get', 'clusters']).respond({ stdout: 'floe-dev\n' });
 //   runner.expect((argv) => argv.includes('apply')).hang();       // until the caller's signal or timeout
 //   runner.expect(['kubectl']).notFound();
+//   runner.expect(['kubectl', 'port-forward']).process({ lines: ['Forwarding from 127.0.0.1:5000 -> 9000'] });   // for start()
 //   ... run the code under test ...
 //   runner.verify();   // throws on any call it was not told about, or an expectation never used
 //
 // Semantics follow ExecaRunner: a non-zero exit rejects with CommandError unless `allowFailure`; an aborted
 // signal rejects with an aborted CommandError; `timeoutMs` ends a hanging command with a timed-out one.
 import { CommandError } from '../../src/errors.js';
-import { CommandNotFoundError, type RunOptions, type RunResult, type Runner } from '../../src/tools/runner.js';
+import { CommandNotFoundError, type ExitStatus, type RunOptions, type RunResult, type Runner, type StartOptions, type StartedProcess } from '../../src/tools/runner.js';
 
 export interface FakeResponse {
   stdout?: string;
@@ -26,7 +27,18 @@ export interface RecordedCall {
   argv: readonly string[];
   /** What was written to stdin. */
   input: string | undefined;
-  options: RunOptions;
+  options: RunOptions & StartOptions;
+  /** The fake pid, for calls made with start(). */
+  pid?: number;
+}
+
+/** What a started (long-running) fake process does. */
+export interface FakeProcess {
+  /** Printed (through onLine) right after it starts. */
+  lines?: { stdout?: string[]; stderr?: string[] } | string[];
+  /** Exits by itself after this long, with `exitCode` (default 1); otherwise runs until stopped. */
+  exitAfterMs?: number;
+  exitCode?: number;
 }
 
 /** An argv prefix (`['kubectl', 'apply']` matches `kubectl apply -f -`), or any predicate over argv. */
@@ -35,7 +47,8 @@ export type ArgvMatcher = readonly string[] | ((argv: readonly string[]) => bool
 type Behaviour =
   | { kind: 'respond'; response: FakeResponse | ((call: RecordedCall) => FakeResponse | Promise<FakeResponse>) }
   | { kind: 'fail'; error: (call: RecordedCall) => Error }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  | { kind: 'process'; process: FakeProcess | ((call: RecordedCall) => FakeProcess) };
 
 /** Thrown (and recorded) when the code under test runs a command the test did not expect. */
 export class UnexpectedCommandError extends Error {
@@ -88,6 +101,12 @@ export class Expectation {
     return this;
   }
 
+  /** For start(): a long-running process that prints `lines`, then runs until stopped (or `exitAfterMs`). */
+  process(process: FakeProcess | ((call: RecordedCall) => FakeProcess) = {}): this {
+    this.behaviour = { kind: 'process', process };
+    return this;
+  }
+
   /** Answer only the next `n` matching calls; later ones fall through to the next expectation. */
   times(n: number): this {
     this.remaining = n;
@@ -117,6 +136,46 @@ export class Expectation {
   }
 
   /** @internal */
+  async startProcess(call: RecordedCall, running: Map<number, RecordedCall>): Promise<StartedProcess> {
+    this.remaining -= 1;
+    this.used += 1;
+    const b = this.behaviour;
+    if (!b) throw new Error(`FakeRunner: ${this.description} matched but was given no behaviour`);
+    if (b.kind === 'fail') throw b.error(call);
+    if (b.kind !== 'process') throw new Error(`FakeRunner: ${this.description} answers run(), but start() was called (use .process())`);
+    const spec = typeof b.process === 'function' ? b.process(call) : b.process;
+    const pid = call.pid!;
+    running.set(pid, call);
+    let settle: (status: ExitStatus) => void = () => {};
+    const exited = new Promise<ExitStatus>((resolve) => (settle = resolve));
+    let ended = false;
+    const timers: NodeJS.Timeout[] = [];
+    const end = (status: ExitStatus): void => {
+      if (ended) return;
+      ended = true;
+      timers.forEach(clearTimeout);
+      running.delete(pid);
+      call.options.signal?.removeEventListener('abort', onAbort);
+      settle(status);
+    };
+    const onAbort = (): void => end({ exitCode: undefined, signal: 'SIGTERM' });
+    call.options.signal?.addEventListener('abort', onAbort, { once: true });
+    const lines = Array.isArray(spec.lines) ? { stdout: spec.lines } : (spec.lines ?? {});
+    timers.push(setTimeout(() => {
+      for (const stream of ['stdout', 'stderr'] as const) for (const line of lines[stream] ?? []) call.options.onLine?.(line, stream);
+    }, 0));
+    if (spec.exitAfterMs !== undefined) timers.push(setTimeout(() => end({ exitCode: spec.exitCode ?? 1, signal: undefined }), spec.exitAfterMs));
+    return {
+      pid,
+      exited,
+      stop: async () => {
+        end({ exitCode: undefined, signal: 'SIGTERM' });
+        return exited;
+      },
+    };
+  }
+
+  /** @internal */
   async answer(call: RecordedCall): Promise<RunResult> {
     this.remaining -= 1;
     this.used += 1;
@@ -125,6 +184,7 @@ export class Expectation {
     const { argv, options } = call;
     if (options.signal?.aborted) throw aborted(argv);
     if (b.kind === 'fail') throw b.error(call);
+    if (b.kind === 'process') throw new Error(`FakeRunner: ${this.description} describes a process (start()), but run() was called`);
     if (b.kind === 'hang') {
       await waitFor(argv, Infinity, options);
       throw new Error('unreachable');
@@ -166,6 +226,21 @@ export class FakeRunner implements Runner {
     return e.answer(call);
   }
 
+  private nextPid = 90_000;
+  /** Fake processes started and not yet ended, by pid. */
+  readonly running = new Map<number, RecordedCall>();
+
+  async start(argv: readonly [string, ...string[]], options: StartOptions = {}): Promise<StartedProcess> {
+    const call: RecordedCall = { argv: [...argv], input: undefined, options, pid: this.nextPid++ };
+    this.calls.push(call);
+    const e = this.expectations.find((x) => x.matches(argv));
+    if (!e) {
+      this.unexpected.push(call);
+      throw new UnexpectedCommandError(argv, this.expectations.map((x) => x.description));
+    }
+    return e.startProcess(call, this.running);
+  }
+
   /** The recorded calls whose argv starts with `prefix`. */
   callsTo(prefix: readonly string[]): RecordedCall[] {
     return this.calls.filter((c) => prefix.every((a, i) => c.argv[i] === a));
@@ -179,6 +254,7 @@ export class FakeRunner implements Runner {
     const problems: string[] = [];
     for (const c of this.unexpected) problems.push(`unexpected command: ${JSON.stringify(c.argv)}`);
     for (const e of this.expectations) if (e.unmet) problems.push(`expected but never run: ${e.description}`);
+    for (const c of this.running.values()) problems.push(`still running (never stopped): ${JSON.stringify(c.argv)}`);
     if (problems.length) throw new Error(`FakeRunner.verify():\n  ${problems.join('\n  ')}`);
   }
 }

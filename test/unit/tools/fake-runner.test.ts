@@ -97,4 +97,38 @@ describe('FakeRunner', () => {
     runner.expect(['kind']);
     await expect(runner.run(['kind', 'version'])).rejects.toThrow(/given no behaviour/);
   });
+
+  it('start(): a fake process prints its lines, runs until stopped, and verify() flags one never stopped', async () => {
+    const runner = new FakeRunner();
+    runner.expect(['kubectl', 'port-forward']).process({ lines: ['Forwarding from 127.0.0.1:5000 -> 9000'] });
+    const lines: string[] = [];
+    const a = await runner.start(['kubectl', 'port-forward', 'svc/minio', ':9000'], { onLine: (l) => lines.push(l) });
+    const b = await runner.start(['kubectl', 'port-forward', 'svc/minio', ':9000']);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(lines).toEqual(['Forwarding from 127.0.0.1:5000 -> 9000']);
+    expect(a.pid).not.toBe(b.pid);
+    expect((await a.stop()).signal).toBe('SIGTERM');
+    expect(() => runner.verify()).toThrow(/still running \(never stopped\)/);
+    await b.stop();
+    runner.verify();
+  });
+
+  it('start(): exits by itself after exitAfterMs, and ends when the signal aborts', async () => {
+    const runner = new FakeRunner();
+    runner.expect(['kubectl']).once().process({ exitAfterMs: 1, exitCode: 1 });
+    runner.expect(['kubectl']).process();
+    expect(await (await runner.start(['kubectl', 'port-forward'])).exited).toEqual({ exitCode: 1, signal: undefined });
+    const controller = new AbortController();
+    const p = await runner.start(['kubectl', 'port-forward'], { signal: controller.signal });
+    controller.abort();
+    expect((await p.exited).signal).toBe('SIGTERM');
+    runner.verify();
+  });
+
+  it('start() of an unexpected command or a run() behaviour fails loudly', async () => {
+    const runner = new FakeRunner();
+    runner.expect(['kind']).respond({});
+    await expect(runner.start(['kubectl', 'port-forward'])).rejects.toThrow(/unexpected command/);
+    await expect(runner.start(['kind', 'x'])).rejects.toThrow(/answers run\(\)/);
+  });
 });

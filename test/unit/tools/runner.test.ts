@@ -89,3 +89,79 @@ describe('ExecaRunner', () => {
     expect(r.stdout).toBe('x1 string\n');
   });
 });
+
+describe('ExecaRunner.start (long-running commands)', () => {
+  const pidAlive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('streams lines while it runs, and stop() ends it (SIGTERM) and reports how', async () => {
+    const lines: string[] = [];
+    let sawReady!: () => void;
+    const ready = new Promise<void>((resolve) => (sawReady = resolve));
+    const started = await runner.start(node('console.log("Forwarding from 127.0.0.1:1234 -> 80"); setInterval(() => {}, 1000)'), {
+      onLine: (line, stream) => {
+        lines.push(`${stream}: ${line}`);
+        if (line.startsWith('Forwarding')) sawReady();
+      },
+    });
+    expect(pidAlive(started.pid)).toBe(true);
+    await ready;
+    expect(lines).toEqual(['stdout: Forwarding from 127.0.0.1:1234 -> 80']);
+    const status = await started.stop();
+    expect(status.signal).toBe('SIGTERM');
+    expect(pidAlive(started.pid)).toBe(false);
+  });
+
+  it('reports a process that exits by itself through `exited`', async () => {
+    const started = await runner.start(node('process.exit(4)'));
+    expect(await started.exited).toEqual({ exitCode: 4, signal: undefined });
+  });
+
+  it('kills what ignores SIGTERM after the grace period', async () => {
+    let sawReady!: () => void;
+    const ready = new Promise<void>((resolve) => (sawReady = resolve));
+    const started = await runner.start(node('process.on("SIGTERM", () => {}); console.log("ready"); setInterval(() => {}, 1000)'), { onLine: () => sawReady() });
+    await ready;
+    expect((await started.stop(100)).signal).toBe('SIGKILL');
+  });
+
+  it('stops the process when the signal aborts', async () => {
+    const controller = new AbortController();
+    const started = await runner.start(node('setInterval(() => {}, 1000)'), { signal: controller.signal });
+    controller.abort();
+    const status = await started.exited;
+    expect(status.exitCode === undefined || status.signal !== undefined).toBe(true);
+    expect(pidAlive(started.pid)).toBe(false);
+  });
+
+  it('rejects with CommandNotFoundError when the executable does not exist', async () => {
+    const error = await runner.start(['/nonexistent/floe-dev-test-binary']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CommandNotFoundError);
+    expect((error as CommandNotFoundError).message).toContain('command not found');
+  });
+
+  it('detaches: output goes to the log file and the process outlives the caller until stopped by pid', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'floe-runner-'));
+    const logFile = join(dir, 'out.log');
+    try {
+      const started = await runner.start(node('console.log("detached says hi"); setInterval(() => {}, 1000)'), { detached: { logFile } });
+      for (let i = 0; i < 200 && !readFileSync(logFile, 'utf8').includes('hi'); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(readFileSync(logFile, 'utf8')).toContain('detached says hi');
+      // Its own process group: a signal to our group would not reach it.
+      expect(pidAlive(started.pid)).toBe(true);
+      await started.stop();
+      expect(pidAlive(started.pid)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
