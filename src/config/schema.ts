@@ -133,8 +133,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** The whole `up`. */
       up: duration.default('15m'),
-      /** One service becoming ready. */
-      ready: duration.default('10m'),
+      /**
+       * One service becoming ready. Unset: each service's own budget from the catalog (a JVM gets longer
+       * than PostgreSQL); set: that budget for every service.
+       */
+      ready: duration.optional(),
       /** One smoke check, retries included. */
       smoke: duration.default('60s'),
     })

@@ -96,6 +96,13 @@ export interface ServiceDefinition {
   name: ServiceName;
   component: ComponentName;
   description: string;
+  /** What people call it in progress lines: "PostgreSQL (catalog-db): StatefulSet 1/1 ready". */
+  title: string;
+  /**
+   * How long it may take to become ready (a duration such as 3m): a JVM gets longer than PostgreSQL.
+   * `timeouts.ready`, when set, replaces it for every service.
+   */
+  readyTimeout: string;
   kind: WorkloadKind;
   /** Default main image (pinned; `services.<name>.image` overrides it). */
   image: string;

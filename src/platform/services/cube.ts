@@ -61,6 +61,8 @@ export const cube: ServiceDefinition = {
   name: 'cube',
   component: 'semantic',
   description: 'Cube semantic layer API on 4000 (sample cube on in-process DuckDB)',
+  title: 'Cube',
+  readyTimeout: '5m',
   kind: 'Deployment',
   image: IMAGE,
   images: (ctx) => [ctx.image('cube')],

@@ -16,6 +16,8 @@ export const cubestore: ServiceDefinition = {
   name: 'cubestore',
   component: 'semantic',
   description: "Cube Store, Cube's cache and queue (single node)",
+  title: 'Cube Store',
+  readyTimeout: '3m',
   kind: 'StatefulSet',
   image: IMAGE,
   images: (ctx) => [ctx.image('cubestore')],

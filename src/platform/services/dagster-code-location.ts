@@ -20,6 +20,8 @@ export const dagsterCodeLocation: ServiceDefinition = {
   name: 'dagster-code-location',
   component: 'orchestrator',
   description: "Dagster's example code location (gRPC server on 3030)",
+  title: 'Dagster code location',
+  readyTimeout: '5m',
   kind: 'Deployment',
   image: CODE_LOCATION_IMAGE,
   images: (ctx) => [ctx.image('dagster-code-location'), ctx.image('orchestrator-db')],

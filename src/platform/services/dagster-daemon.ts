@@ -20,6 +20,8 @@ export const dagsterDaemon: ServiceDefinition = {
   name: 'dagster-daemon',
   component: 'orchestrator',
   description: "Dagster's daemon (schedules, sensors, run queue)",
+  title: 'Dagster daemon',
+  readyTimeout: '5m',
   kind: 'Deployment',
   image: DAGSTER_IMAGE,
   images: (ctx) => [ctx.image('dagster-daemon'), ctx.image('orchestrator-db')],

@@ -18,6 +18,8 @@ export const dagsterWebserver: ServiceDefinition = {
   name: 'dagster-webserver',
   component: 'orchestrator',
   description: "Dagster's webserver (UI and GraphQL) on 3000",
+  title: 'Dagster webserver',
+  readyTimeout: '5m',
   kind: 'Deployment',
   image: DAGSTER_IMAGE,
   images: (ctx) => [ctx.image('dagster-webserver'), ctx.image('orchestrator-db')],

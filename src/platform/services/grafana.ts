@@ -32,6 +32,8 @@ export const grafana: ServiceDefinition = {
   name: 'grafana',
   component: 'observability',
   description: 'Grafana with Prometheus provisioned as its data source',
+  title: 'Grafana',
+  readyTimeout: '3m',
   kind: 'Deployment',
   image: IMAGE,
   images: (ctx) => [ctx.image('grafana')],

@@ -16,6 +16,8 @@ export const minioBucket: ServiceDefinition = {
   name: 'minio-bucket',
   component: 'storage',
   description: `Creates the "${WAREHOUSE_BUCKET}" bucket in MinIO (mc mb --ignore-existing)`,
+  title: 'MinIO bucket',
+  readyTimeout: '3m',
   kind: 'Job',
   image: IMAGE,
   images: (ctx) => [ctx.image('minio-bucket')],

@@ -16,6 +16,9 @@ export const minio: ServiceDefinition = {
   name: 'minio',
   component: 'storage',
   description: 'MinIO object storage (S3 API) for the Iceberg warehouse',
+  title: 'MinIO',
+  // How long it may take to become ready on a busy laptop (`timeouts.ready` overrides it for every service).
+  readyTimeout: '3m',
   kind: 'StatefulSet',
   image: IMAGE,
   images: (ctx) => [ctx.image('minio')],

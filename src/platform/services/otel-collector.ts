@@ -66,6 +66,8 @@ export const otelCollector: ServiceDefinition = {
   name: 'otel-collector',
   component: 'observability',
   description: 'OpenTelemetry Collector (OTLP in; metrics out to Prometheus, traces and logs to its debug output)',
+  title: 'OpenTelemetry Collector',
+  readyTimeout: '2m',
   kind: 'Deployment',
   image: IMAGE,
   images: (ctx) => [ctx.image('otel-collector')],

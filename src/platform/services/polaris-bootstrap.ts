@@ -43,6 +43,8 @@ export const polarisBootstrap: ServiceDefinition = {
   name: 'polaris-bootstrap',
   component: 'catalog',
   description: "Bootstraps Polaris' realm and root principal in the catalog database (re-runs succeed)",
+  title: 'Polaris bootstrap',
+  readyTimeout: '5m',
   kind: 'Job',
   image: IMAGE,
   images: (ctx) => [ctx.image('polaris-bootstrap'), ctx.image('catalog-db')],

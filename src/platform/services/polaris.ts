@@ -40,6 +40,9 @@ export const polaris: ServiceDefinition = {
   name: 'polaris',
   component: 'catalog',
   description: 'Apache Polaris Iceberg REST catalog (relational-jdbc persistence on catalog-db)',
+  title: 'Apache Polaris',
+  // A JVM: its startup probe alone allows 5 minutes before readiness takes over.
+  readyTimeout: '10m',
   kind: 'Deployment',
   image: IMAGE,
   images: (ctx) => [ctx.image('polaris')],

@@ -59,6 +59,8 @@ export function postgresDefinition(
   const def: ServiceDefinition = {
     ...base,
     kind: 'StatefulSet',
+    title: 'PostgreSQL',
+    readyTimeout: '3m',
     image: POSTGRES_IMAGE,
     images: (ctx) => [ctx.image(base.name)],
     ports: [{ name: 'postgres', port: PORT, service: true }],

@@ -43,6 +43,8 @@ export const prometheus: ServiceDefinition = {
   name: 'prometheus',
   component: 'observability',
   description: 'Prometheus (scrapes the OTel collector and the platform services)',
+  title: 'Prometheus',
+  readyTimeout: '3m',
   kind: 'StatefulSet',
   image: IMAGE,
   images: (ctx) => [ctx.image('prometheus')],
