@@ -33,6 +33,7 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse }> = {
   FLOE_DEV_FORWARD_POLARIS: { path: ['forwards', 'polaris'], parse: number },
   FLOE_DEV_FORWARD_POLARIS_MANAGEMENT: { path: ['forwards', 'polarisManagement'], parse: number },
   FLOE_DEV_FORWARD_CUBE: { path: ['forwards', 'cube'], parse: number },
+  FLOE_DEV_FORWARD_MINIO: { path: ['forwards', 'minio'], parse: number },
   FLOE_DEV_FORWARD_NEXT_FREE_PORT: { path: ['forwards', 'nextFreePort'], parse: bool },
   FLOE_DEV_TIMEOUT: { path: ['timeouts', 'up'], parse: durationOrSeconds },
   FLOE_DEV_READY_TIMEOUT: { path: ['timeouts', 'ready'], parse: durationOrSeconds },

@@ -117,13 +117,15 @@ export const configSchema = z.strictObject({
       polaris: port.default(8181),
       polarisManagement: port.default(8182),
       cube: port.default(4000),
+      /** MinIO's S3 API, so Iceberg clients on the laptop can read and write the warehouse. */
+      minio: port.default(9000),
       /** When a port is busy, use the next free one (and record it) instead of failing. */
       nextFreePort: z.boolean().default(false),
     })
     .prefault({})
     .superRefine((f, ctx) => {
       const seen = new Map<number, string>();
-      for (const key of ['dagster', 'polaris', 'polarisManagement', 'cube'] as const) {
+      for (const key of ['dagster', 'polaris', 'polarisManagement', 'cube', 'minio'] as const) {
         const other = seen.get(f[key]);
         if (other) ctx.addIssue({ code: 'custom', path: [key], input: f[key], message: `is the same port as forwards.${other}` });
         seen.set(f[key], key);

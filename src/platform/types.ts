@@ -15,7 +15,7 @@ export type KubeObject = INamespace | ISecret | IConfigMap | IPersistentVolumeCl
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job';
 
 /** The local port keys of `config.forwards` that a service can ask for. */
-export type ForwardKey = 'dagster' | 'polaris' | 'polarisManagement' | 'cube';
+export type ForwardKey = 'dagster' | 'polaris' | 'polarisManagement' | 'cube' | 'minio';
 
 /** A port-forward a service wants: local port `config.forwards[key]` → `service:port` in the namespace. */
 export interface ForwardSpec {

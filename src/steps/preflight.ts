@@ -170,8 +170,9 @@ export const FORWARD_TITLES: Record<ForwardName, string> = {
   polaris: 'Polaris API',
   polarisManagement: 'Polaris management',
   cube: 'Cube',
+  minio: 'MinIO S3 API',
 };
-export type ForwardName = 'dagster' | 'polaris' | 'polarisManagement' | 'cube';
+export type ForwardName = 'dagster' | 'polaris' | 'polarisManagement' | 'cube' | 'minio';
 
 export function portCheck(name: ForwardName, port: number): PreflightCheck {
   return {

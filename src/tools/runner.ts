@@ -94,6 +94,9 @@ export class ExecaRunner implements Runner {
     const [file, ...args] = argv;
     let child: ResultPromise;
     if (options.detached) {
+      // Created here, private, before the child opens it for appending.
+      const { closeSync, openSync } = await import('node:fs');
+      closeSync(openSync(options.detached.logFile, 'a', 0o600));
       const log = { file: options.detached.logFile, append: true };
       child = execa(file, args, { ...(options.env ? { env: options.env } : {}), detached: true, stdin: 'ignore', stdout: log, stderr: log, reject: false, cleanup: false });
     } else {

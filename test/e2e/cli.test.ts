@@ -14,12 +14,13 @@ if (!cliBuilt) console.warn('[e2e] cli.test.ts skipped: dist/main.js is missing;
 const NS = 'floe-platform';
 
 async function portEnv(): Promise<Record<string, string>> {
-  const [dagster, polaris, management, cube] = await freePorts(4);
+  const [dagster, polaris, management, cube, minio] = await freePorts(5);
   return {
     FLOE_DEV_FORWARD_DAGSTER: String(dagster),
     FLOE_DEV_FORWARD_POLARIS: String(polaris),
     FLOE_DEV_FORWARD_POLARIS_MANAGEMENT: String(management),
     FLOE_DEV_FORWARD_CUBE: String(cube),
+    FLOE_DEV_FORWARD_MINIO: String(minio),
   };
 }
 

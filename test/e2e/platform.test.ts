@@ -50,7 +50,7 @@ const FAST: Scenario = {
 
 interface World {
   cluster: string;
-  ports: { dagster: number; polaris: number; management: number; cube: number };
+  ports: { dagster: number; polaris: number; management: number; cube: number; minio: number };
   kubeconfig: string;
   /** floe-dev with this world's cluster name and forward ports. */
   floeDev(args: string[], options?: RunOptions): Promise<import('./harness.js').RunResult>;
@@ -65,13 +65,14 @@ interface World {
 async function world(h: Harness, scenario: Scenario = {}): Promise<World> {
   h.writeScenario({ ...FAST, ...scenario });
   const cluster = `e2e-${Math.random().toString(36).slice(2, 8)}`;
-  const [dagster, polaris, management, cube] = (await freePorts(4)) as [number, number, number, number];
+  const [dagster, polaris, management, cube, minio] = (await freePorts(5)) as [number, number, number, number, number];
   const env = {
     FLOE_DEV_CLUSTER: cluster,
     FLOE_DEV_FORWARD_DAGSTER: String(dagster),
     FLOE_DEV_FORWARD_POLARIS: String(polaris),
     FLOE_DEV_FORWARD_POLARIS_MANAGEMENT: String(management),
     FLOE_DEV_FORWARD_CUBE: String(cube),
+    FLOE_DEV_FORWARD_MINIO: String(minio),
   };
   const floeDev = (args: string[], options: RunOptions = {}) => h.floeDev(args, { timeoutMs: 60_000, ...options, env: { ...env, ...(options.env ?? {}) } });
   const rendered = await floeDev(['render']);
@@ -80,7 +81,7 @@ async function world(h: Harness, scenario: Scenario = {}): Promise<World> {
   const kubeconfig = join(h.floeHome, 'clusters', cluster, 'kubeconfig');
   return {
     cluster,
-    ports: { dagster, polaris, management, cube },
+    ports: { dagster, polaris, management, cube, minio },
     kubeconfig,
     floeDev,
     kubectl: (args) => h.tool('kubectl', ['--kubeconfig', kubeconfig, '--context', `kind-${cluster}`, ...args]),

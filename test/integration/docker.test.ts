@@ -62,7 +62,7 @@ async function freePorts(n: number): Promise<number[]> {
 
 /** The built CLI with fake kind/kubectl, state and HOME in the temp folder, and the given Docker endpoint. */
 async function doctorCli(args: string[], env: Record<string, string>) {
-  const [dagster, polaris, management, cube] = await freePorts(4);
+  const [dagster, polaris, management, cube, minio] = await freePorts(5);
   return execa('node', [bin, 'doctor', ...args], {
     cwd: dir,
     reject: false,
@@ -78,6 +78,7 @@ async function doctorCli(args: string[], env: Record<string, string>) {
       FLOE_DEV_FORWARD_POLARIS: String(polaris),
       FLOE_DEV_FORWARD_POLARIS_MANAGEMENT: String(management),
       FLOE_DEV_FORWARD_CUBE: String(cube),
+      FLOE_DEV_FORWARD_MINIO: String(minio),
       ...env,
     },
   });

@@ -9,7 +9,8 @@ import type { ServiceDefinition } from '../types.js';
  * MINIO_ROOT_USER/PASSWORD, GET /minio/health/live and /minio/health/ready).
  */
 const IMAGE = 'quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z';
-const S3_PORT = 9000;
+export const MINIO_S3_PORT = 9000;
+const S3_PORT = MINIO_S3_PORT;
 const CONSOLE_PORT = 9001;
 
 export const minio: ServiceDefinition = {
@@ -28,6 +29,8 @@ export const minio: ServiceDefinition = {
   ],
   readiness: { type: 'http', port: S3_PORT, path: '/minio/health/ready' },
   dependsOn: [],
+  // The S3 API on the laptop: Iceberg clients there read and write the warehouse's files through it.
+  forwards: [{ key: 'minio', service: 'minio', port: S3_PORT, portName: 's3' }],
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '384Mi' } },
   secrets: [SECRETS.minio],
   render: (ctx) => [

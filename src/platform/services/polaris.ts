@@ -12,6 +12,42 @@ export const POLARIS_MANAGEMENT_PORT = 8182;
 export const POLARIS_HEAP_RATIO = '50';
 const CONFIG_MAP = 'polaris-config';
 
+/** The Iceberg catalog `up` creates in Polaris (the `warehouse` Iceberg clients name). */
+export const PLATFORM_CATALOG = 'floe';
+
+/**
+ * The platform catalog as Polaris' management API takes it (spec/polaris-management-service.yml at
+ * apache-polaris-1.7.0, AwsStorageConfigInfo; site/content/guides/minio): its warehouse is the MinIO bucket,
+ * addressed path-style. Clients see `endpoint` (MinIO through its forward on the laptop); Polaris itself uses
+ * `endpointInternal` (the in-cluster Service). MinIO offers no STS here, so no credentials are vended: clients
+ * bring MinIO's own keys (`floe-dev credentials`).
+ */
+export function platformCatalog(opts: { namespace: string; bucket: string; clientS3Port: number }) {
+  const location = `s3://${opts.bucket}`;
+  return {
+    name: PLATFORM_CATALOG,
+    type: 'INTERNAL',
+    readOnly: false,
+    properties: { 'default-base-location': location },
+    storageConfigInfo: {
+      storageType: 'S3',
+      allowedLocations: [location],
+      region: 'us-east-1',
+      endpoint: `http://localhost:${opts.clientS3Port}`,
+      endpointInternal: `http://minio.${opts.namespace}.svc.cluster.local:9000`,
+      pathStyleAccess: true,
+      stsUnavailable: true,
+    },
+  } as const;
+}
+
+/**
+ * The privilege the catalog's `catalog_admin` role (granted to the root principal's service_admin) needs to
+ * create namespaces and tables; Polaris grants only CATALOG_MANAGE_ACCESS on creation (the MinIO guide adds
+ * this one as its "extra grants" step).
+ */
+export const CATALOG_CONTENT_GRANT = { role: 'catalog_admin', grant: { type: 'catalog', privilege: 'CATALOG_MANAGE_CONTENT' } } as const;
+
 /**
  * application.properties, as the Polaris chart renders it (helm/polaris templates/configmap.yaml) and mounts
  * it in the image's config directory /deployments/config. Secrets (datasource user and password) come from

@@ -178,6 +178,7 @@ describe('doctor with a fake engine', () => {
       'port-polaris',
       'port-polaris-management',
       'port-cube',
+      'port-minio',
       'disk',
     ]);
     expect(parsed.checks.find((c) => c.id === 'cpus')).toMatchObject({ status: 'warn', fix: expect.any(String) });
