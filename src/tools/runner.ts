@@ -94,11 +94,17 @@ export class ExecaRunner implements Runner {
     const [file, ...args] = argv;
     let child: ResultPromise;
     if (options.detached) {
-      // Created here, private, before the child opens it for appending.
+      // Created here, private. The child gets the descriptor itself: execa would otherwise copy its output
+      // through us, and we could not exit before it (nor could it write after we did).
       const { closeSync, openSync } = await import('node:fs');
-      closeSync(openSync(options.detached.logFile, 'a', 0o600));
-      const log = { file: options.detached.logFile, append: true };
-      child = execa(file, args, { ...(options.env ? { env: options.env } : {}), detached: true, stdin: 'ignore', stdout: log, stderr: log, reject: false, cleanup: false });
+      const log = openSync(options.detached.logFile, 'a', 0o600);
+      try {
+        // execa's types list only descriptors 3-9; any open descriptor works (it is handed to spawn as is).
+        const fd = log as 3;
+        child = execa(file, args, { ...(options.env ? { env: options.env } : {}), detached: true, stdin: 'ignore', stdout: fd, stderr: fd, reject: false, cleanup: false });
+      } finally {
+        closeSync(log);
+      }
     } else {
       child = execa(file, args, { env: options.env, cancelSignal: options.signal, stdin: 'ignore', reject: false, forceKillAfterDelay: 2_000 });
       if (options.onLine) forwardLines(child, options.onLine);
