@@ -16,6 +16,15 @@ const bool: Parse = (t, name) => {
   if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
   throw new ConfigError(`${name}=${JSON.stringify(t)} is not a boolean`, name, { hint: 'use true or false' });
 };
+/** A port number, or a boolean (optional forwards: on at their usual port, or off). */
+const portOrBool: Parse = (t, name) => {
+  if (/^\d+$/.test(t.trim())) return Number(t);
+  try {
+    return bool(t, name);
+  } catch {
+    throw new ConfigError(`${name}=${JSON.stringify(t)} is neither a port nor a boolean`, name, { hint: 'use a port number, true (its usual port) or false (off)' });
+  }
+};
 const durationOrSeconds: Parse = (t) => (/^\d+$/.test(t.trim()) ? Number(t) : t.trim());
 
 /** Variables that set configuration keys. */
@@ -34,6 +43,9 @@ export const ENV_VARS: Record<string, { path: string[]; parse: Parse }> = {
   FLOE_DEV_FORWARD_POLARIS_MANAGEMENT: { path: ['forwards', 'polarisManagement'], parse: number },
   FLOE_DEV_FORWARD_CUBE: { path: ['forwards', 'cube'], parse: number },
   FLOE_DEV_FORWARD_MINIO: { path: ['forwards', 'minio'], parse: number },
+  FLOE_DEV_FORWARD_GRAFANA: { path: ['forwards', 'grafana'], parse: portOrBool },
+  FLOE_DEV_FORWARD_MINIO_CONSOLE: { path: ['forwards', 'minioConsole'], parse: portOrBool },
+  FLOE_DEV_FORWARD_PROMETHEUS: { path: ['forwards', 'prometheus'], parse: portOrBool },
   FLOE_DEV_FORWARD_NEXT_FREE_PORT: { path: ['forwards', 'nextFreePort'], parse: bool },
   FLOE_DEV_TIMEOUT: { path: ['timeouts', 'up'], parse: durationOrSeconds },
   FLOE_DEV_READY_TIMEOUT: { path: ['timeouts', 'ready'], parse: durationOrSeconds },

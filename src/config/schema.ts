@@ -59,6 +59,19 @@ export const port = z
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
 
+/**
+ * The usual local ports of the optional forwards (off by default). Grafana listens on 3000 in its pod, but
+ * locally 3000 is Dagster's, so it gets 3001; MinIO's console and Prometheus keep their own.
+ */
+export const OPTIONAL_FORWARD_PORTS = { grafana: 3001, minioConsole: 9001, prometheus: 9090 } as const;
+
+/** An optional forward: off unless set; `true` turns it on at its usual port, a number at that port. */
+const optionalForward = (usual: number) =>
+  z
+    .union([port, z.boolean()], { error: 'must be a port number, or true (its usual port) or false (off)' })
+    .optional()
+    .transform((v) => (v === true ? usual : v === false ? undefined : v));
+
 /** `90s`, `5m`, `1h`, `500ms`, or a number of seconds. */
 export const DURATION_PATTERN = /^(\d+)(ms|s|m|h)$/;
 const duration = z.preprocess(
@@ -119,16 +132,22 @@ export const configSchema = z.strictObject({
       cube: port.default(4000),
       /** MinIO's S3 API, so Iceberg clients on the laptop can read and write the warehouse. */
       minio: port.default(9000),
+      /** Optional forwards, off by default: `true` (usual port) or a port number. */
+      grafana: optionalForward(OPTIONAL_FORWARD_PORTS.grafana),
+      minioConsole: optionalForward(OPTIONAL_FORWARD_PORTS.minioConsole),
+      prometheus: optionalForward(OPTIONAL_FORWARD_PORTS.prometheus),
       /** When a port is busy, use the next free one (and record it) instead of failing. */
       nextFreePort: z.boolean().default(false),
     })
     .prefault({})
     .superRefine((f, ctx) => {
       const seen = new Map<number, string>();
-      for (const key of ['dagster', 'polaris', 'polarisManagement', 'cube', 'minio'] as const) {
-        const other = seen.get(f[key]);
-        if (other) ctx.addIssue({ code: 'custom', path: [key], input: f[key], message: `is the same port as forwards.${other}` });
-        seen.set(f[key], key);
+      for (const key of ['dagster', 'polaris', 'polarisManagement', 'cube', 'minio', 'grafana', 'minioConsole', 'prometheus'] as const) {
+        const port = f[key];
+        if (port === undefined) continue;
+        const other = seen.get(port);
+        if (other) ctx.addIssue({ code: 'custom', path: [key], input: port, message: `is the same port as forwards.${other}` });
+        seen.set(port, key);
       }
     }),
   timeouts: z

@@ -15,7 +15,10 @@ export type KubeObject = INamespace | ISecret | IConfigMap | IPersistentVolumeCl
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job';
 
 /** The local port keys of `config.forwards` that a service can ask for. */
-export type ForwardKey = 'dagster' | 'polaris' | 'polarisManagement' | 'cube' | 'minio';
+export type ForwardKey = 'dagster' | 'polaris' | 'polarisManagement' | 'cube' | 'minio' | OptionalForwardKey;
+
+/** Forwards that are off unless `forwards.<key>` is set (design §4: Grafana, MinIO console, Prometheus). */
+export type OptionalForwardKey = 'grafana' | 'minioConsole' | 'prometheus';
 
 /** A port-forward a service wants: local port `config.forwards[key]` → `service:port` in the namespace. */
 export interface ForwardSpec {

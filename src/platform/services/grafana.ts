@@ -38,6 +38,8 @@ export const grafana: ServiceDefinition = {
   image: IMAGE,
   images: (ctx) => [ctx.image('grafana')],
   ports: [{ name: 'http', port: GRAFANA_PORT, service: true }],
+  // Optional (forwards.grafana): off unless configured.
+  forwards: [{ key: 'grafana', service: 'grafana', port: GRAFANA_PORT, portName: 'http' }],
   readiness: { type: 'http', port: GRAFANA_PORT, path: '/api/health', expect: '"database"' },
   dependsOn: ['prometheus'],
   resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } },

@@ -30,7 +30,11 @@ export const minio: ServiceDefinition = {
   readiness: { type: 'http', port: S3_PORT, path: '/minio/health/ready' },
   dependsOn: [],
   // The S3 API on the laptop: Iceberg clients there read and write the warehouse's files through it.
-  forwards: [{ key: 'minio', service: 'minio', port: S3_PORT, portName: 's3' }],
+  forwards: [
+    { key: 'minio', service: 'minio', port: S3_PORT, portName: 's3' },
+    // Optional (forwards.minioConsole): the web console.
+    { key: 'minioConsole', service: 'minio', port: CONSOLE_PORT, portName: 'console' },
+  ],
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '384Mi' } },
   secrets: [SECRETS.minio],
   render: (ctx) => [

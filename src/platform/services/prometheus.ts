@@ -49,6 +49,8 @@ export const prometheus: ServiceDefinition = {
   image: IMAGE,
   images: (ctx) => [ctx.image('prometheus')],
   ports: [{ name: 'http', port: PROMETHEUS_PORT, service: true }],
+  // Optional (forwards.prometheus): off unless configured.
+  forwards: [{ key: 'prometheus', service: 'prometheus', port: PROMETHEUS_PORT, portName: 'http' }],
   readiness: { type: 'http', port: PROMETHEUS_PORT, path: '/-/ready' },
   dependsOn: [],
   resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '384Mi' } },
