@@ -43,6 +43,9 @@ export type ReadinessSpec =
   | { type: 'exec'; command: readonly string[] }
   | { type: 'job-complete' };
 
+/** A JSON value a smoke expectation compares with. */
+export type SmokeScalar = string | number | boolean | null;
+
 /**
  * A smoke check, as data only: the smoke stage sends it through the forward named by `forward`.
  * `auth` names credentials the smoke stage supplies (never stored here); `expect` is what a pass looks like.
@@ -51,23 +54,45 @@ export interface SmokeCheck {
   name: string;
   forward: ForwardKey;
   method: 'GET' | 'POST';
+  /** May name values captured by earlier checks: `/api/catalog/v1/{prefix}/namespaces`. */
   path: string;
+  /** Checks (by name) that must pass first; when one fails, this one is skipped and says why. */
+  needs?: readonly string[];
+  /**
+   * Values this check's JSON answer provides to later checks (name → dotted path), e.g. the OAuth token.
+   * Captured values stay in memory: they are never printed, whatever the output mode.
+   */
+  capture?: Readonly<Record<string, string>>;
   /** JSON body, or form fields; values are never secrets (see `auth`). */
   body?: { json: unknown } | { form: Record<string, string> };
   /**
    * `polaris-client-credentials`: add client_id/client_secret (polaris-credentials) to the form;
-   * `polaris-bearer`: `Authorization: Bearer <token from the OAuth check>`;
+   * `polaris-bearer`: `Authorization: Bearer <the OAuth check's captured polarisToken>`;
    * `cube-jwt`: `Authorization: <HS256 JWT signed with cube-credentials api-secret>`.
    */
   auth?: 'polaris-client-credentials' | 'polaris-bearer' | 'cube-jwt';
   expect: {
-    status: number;
+    /** The status a pass answers with; several when each means success (201 created, 409 already there). */
+    status: number | readonly number[];
     /** Dotted JSON paths that must be present (non-null) in the response body. */
     jsonPaths?: readonly string[];
     /** Dotted JSON path to an array that must not be empty. */
     nonEmptyArray?: string;
     /** JSON fields that must equal these values (dotted path → value). */
-    jsonEquals?: Readonly<Record<string, string | number | boolean>>;
+    jsonEquals?: Readonly<Record<string, SmokeScalar>>;
+    /** The array at `path` holds an element equal to `value` (an object value: an element with those fields). */
+    includes?: { path: string; value: unknown };
+    /**
+     * Every element of the array at `path` (those matching `where`, when given) has the `equals` fields. A
+     * failure names the elements by their `label` field and quotes their `reason` field (an error message).
+     */
+    every?: {
+      path: string;
+      where?: Readonly<Record<string, SmokeScalar>>;
+      equals: Readonly<Record<string, SmokeScalar>>;
+      label: string;
+      reason?: string;
+    };
   };
 }
 

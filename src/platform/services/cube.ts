@@ -83,6 +83,16 @@ export const cube: ServiceDefinition = {
       auth: 'cube-jwt',
       expect: { status: 200, nonEmptyArray: 'cubes' },
     },
+    {
+      // /readyz stays 200 when the model does not compile: a query of the sample cube proves it does.
+      name: 'cube load',
+      forward: 'cube',
+      method: 'POST',
+      path: '/cubejs-api/v1/load',
+      body: { json: { query: { measures: [`${SAMPLE_CUBE}.count`] } } },
+      auth: 'cube-jwt',
+      expect: { status: 200, nonEmptyArray: 'data' },
+    },
   ],
   secrets: [SECRETS.cube],
   render: (ctx) => {

@@ -42,18 +42,43 @@ export const dagsterWebserver: ServiceDefinition = {
       forward: 'dagster',
       method: 'POST',
       path: '/graphql',
-      // upstream-facts: the deep check; a non-empty repository list means the code location loaded.
+      body: { json: { query: '{ version }' } },
+      expect: { status: 200, jsonPaths: ['data.version'] },
+    },
+    {
+      // Every code location of workspace.yaml loaded; one that failed carries its PythonError.
+      name: 'dagster code location',
+      forward: 'dagster',
+      method: 'POST',
+      path: '/graphql',
       body: {
         json: {
           query:
-            '{ version repositoriesOrError { __typename ... on RepositoryConnection { nodes { name } } } instance { daemonHealth { allDaemonStatuses { daemonType required healthy } } } }',
+            '{ workspaceOrError { __typename ... on Workspace { locationEntries { name locationOrLoadError { __typename ... on PythonError { message } } } } ... on PythonError { message } } }',
         },
       },
       expect: {
         status: 200,
-        jsonPaths: ['data.version', 'data.instance.daemonHealth.allDaemonStatuses'],
-        jsonEquals: { 'data.repositoriesOrError.__typename': 'RepositoryConnection' },
-        nonEmptyArray: 'data.repositoriesOrError.nodes',
+        jsonEquals: { 'data.workspaceOrError.__typename': 'Workspace' },
+        nonEmptyArray: 'data.workspaceOrError.locationEntries',
+        every: {
+          path: 'data.workspaceOrError.locationEntries',
+          equals: { 'locationOrLoadError.__typename': 'RepositoryLocation' },
+          label: 'name',
+          reason: 'locationOrLoadError.message',
+        },
+      },
+    },
+    {
+      name: 'dagster daemon',
+      forward: 'dagster',
+      method: 'POST',
+      path: '/graphql',
+      body: { json: { query: '{ instance { daemonHealth { allDaemonStatuses { daemonType required healthy } } } }' } },
+      expect: {
+        status: 200,
+        nonEmptyArray: 'data.instance.daemonHealth.allDaemonStatuses',
+        every: { path: 'data.instance.daemonHealth.allDaemonStatuses', where: { required: true }, equals: { healthy: true }, label: 'daemonType' },
       },
     },
   ],

@@ -14,6 +14,8 @@ const CONFIG_MAP = 'polaris-config';
 
 /** The Iceberg catalog `up` creates in Polaris (the `warehouse` Iceberg clients name). */
 export const PLATFORM_CATALOG = 'floe';
+/** The namespace `floe-dev smoke` creates (when absent) and lists in the platform catalog. */
+export const SMOKE_NAMESPACE = 'floe_smoke';
 
 /**
  * The platform catalog as Polaris' management API takes it (spec/polaris-management-service.yml at
@@ -109,6 +111,7 @@ export const polaris: ServiceDefinition = {
       path: '/api/catalog/v1/oauth/tokens',
       body: { form: { grant_type: 'client_credentials', scope: 'PRINCIPAL_ROLE:ALL' } },
       auth: 'polaris-client-credentials',
+      capture: { polarisToken: 'access_token' },
       expect: { status: 200, jsonPaths: ['access_token'] },
     },
     {
@@ -117,7 +120,39 @@ export const polaris: ServiceDefinition = {
       method: 'GET',
       path: '/api/management/v1/catalogs',
       auth: 'polaris-bearer',
-      expect: { status: 200, jsonPaths: ['catalogs'] },
+      needs: ['polaris oauth token'],
+      expect: { status: 200, includes: { path: 'catalogs', value: { name: PLATFORM_CATALOG } } },
+    },
+    {
+      // The Iceberg REST round trip a client makes: the warehouse's config (its prefix), then a namespace
+      // created when absent (409: it was there) and listed.
+      name: 'polaris iceberg config',
+      forward: 'polaris',
+      method: 'GET',
+      path: `/api/catalog/v1/config?warehouse=${PLATFORM_CATALOG}`,
+      auth: 'polaris-bearer',
+      needs: ['polaris oauth token'],
+      capture: { prefix: 'overrides.prefix' },
+      expect: { status: 200, jsonPaths: ['overrides.prefix'] },
+    },
+    {
+      name: 'polaris namespace',
+      forward: 'polaris',
+      method: 'POST',
+      path: '/api/catalog/v1/{prefix}/namespaces',
+      body: { json: { namespace: [SMOKE_NAMESPACE], properties: {} } },
+      auth: 'polaris-bearer',
+      needs: ['polaris iceberg config'],
+      expect: { status: [200, 409] },
+    },
+    {
+      name: 'polaris namespaces listed',
+      forward: 'polaris',
+      method: 'GET',
+      path: '/api/catalog/v1/{prefix}/namespaces',
+      auth: 'polaris-bearer',
+      needs: ['polaris namespace'],
+      expect: { status: 200, includes: { path: 'namespaces', value: [SMOKE_NAMESPACE] } },
     },
   ],
   // minio-credentials is read optionally (rendered only with the storage component).
