@@ -1,0 +1,77 @@
+// What `floe-dev status` looks at: the cluster (kind and the API server), each selected service's workload
+// and, through its forward, its readiness endpoint; and the forwards (proven by a probe, never the record alone).
+import { existsSync } from 'node:fs';
+import type { Context } from '../context.js';
+import { FloeError } from '../errors.js';
+import { forwardsStatus, type ForwardView } from '../forward/control.js';
+import { selectServices } from '../platform/select.js';
+import type { ServiceDefinition } from '../platform/types.js';
+import { Kind } from '../tools/kind.js';
+import { Kubectl, kindContext } from '../tools/kubectl.js';
+import { serviceLabel, serviceOk, type ServiceStatus, type StatusReport } from './layout.js';
+import { workloadReadiness } from './workloads.js';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- kubectl JSON, read field by field
+
+export const HEALTH_TIMEOUT_MS = 3_000;
+
+export async function collectStatus(ctx: Context): Promise<StatusReport> {
+  const name = ctx.config.cluster.name;
+  const kind = new Kind(ctx.tools.runner, ctx.tools.kindPath, { signal: ctx.signal });
+  const noCluster = new FloeError(`no cluster ${name}: run floe-dev up`, { hint: 'floe-dev up creates the cluster and installs the platform' });
+  if (!existsSync(ctx.paths.kubeconfig) || !(await kind.getClusters()).includes(name)) throw noCluster;
+  const kubectl = new Kubectl(ctx.tools.runner, ctx.tools.kubectlPath, ctx.paths.kubeconfig, kindContext(name), { signal: ctx.signal });
+  const ns = ctx.config.namespace;
+  const [version, workloads, forwards] = await Promise.all([
+    kubectl.serverVersion(),
+    kubectl
+      .run(['get', 'deployments,statefulsets,jobs', '-n', ns, '-l', 'app.kubernetes.io/managed-by=floe-dev', '-o', 'json'], { timeoutMs: 30_000 })
+      .then((r) => ((JSON.parse(r.stdout) as Obj).items ?? []) as Obj[]),
+    forwardsStatus(ctx),
+  ]);
+  const services = selectServices(ctx.config);
+  const statuses = await Promise.all(services.map((def) => serviceStatus(ctx, def, workloads, forwards.forwards)));
+  const components = [...new Set(services.map((s) => s.component))].map((component) => ({
+    name: component,
+    services: statuses.filter((_, i) => services[i]!.component === component),
+  }));
+  return {
+    ok: statuses.every(serviceOk) && forwards.forwards.every((f) => f.state === 'up'),
+    platform: 'floe-dev',
+    cluster: { name, kind: 'kind', kubernetesVersion: version },
+    namespace: ns,
+    kubeconfig: ctx.paths.kubeconfig,
+    components,
+    ...(forwards.supervisor ? { supervisor: forwards.supervisor } : {}),
+    forwards: forwards.forwards,
+  };
+}
+
+async function serviceStatus(ctx: Context, def: ServiceDefinition, workloads: readonly Obj[], forwards: readonly ForwardView[]): Promise<ServiceStatus> {
+  const base = { name: def.name, label: serviceLabel(def.name), kind: def.kind };
+  const workload = workloads.find((w) => w.kind === def.kind && w.metadata?.labels?.['app.kubernetes.io/name'] === def.name);
+  if (!workload) return { ...base, state: 'missing' };
+  const readiness = workloadReadiness(workload);
+  const status: ServiceStatus = { ...base, ...readiness };
+  const health = await healthOf(ctx, def, forwards);
+  return health ? { ...status, health } : status;
+}
+
+/** The readiness endpoint through the forward to its port, for services that have such a forward. */
+async function healthOf(ctx: Context, def: ServiceDefinition, forwards: readonly ForwardView[]): Promise<ServiceStatus['health']> {
+  const readiness = def.readiness;
+  if (readiness.type !== 'http') return undefined;
+  const spec = (def.forwards ?? []).find((f) => f.port === readiness.port);
+  if (!spec) return undefined;
+  const forward = forwards.find((f) => f.key === spec.key);
+  if (!forward) return undefined;
+  if (forward.state !== 'up') return { state: 'unknown', reason: `forward ${spec.key} is ${forward.state}` };
+  try {
+    const r = await ctx.tools.http.request({ url: `${forward.url}${readiness.path}`, timeoutMs: HEALTH_TIMEOUT_MS, retries: 0, signal: ctx.signal });
+    const answered = r.status >= 200 && r.status < 300 && (!readiness.expect || r.body.includes(readiness.expect));
+    return answered ? { state: 'healthy' } : { state: 'unhealthy', reason: `${readiness.path} answered ${r.status}` };
+  } catch (error) {
+    const { networkReason } = await import('../forward/probe.js');
+    return { state: 'unknown', reason: `${readiness.path}: ${networkReason(error)}` };
+  }
+}

@@ -1,0 +1,92 @@
+// The text of `floe-dev status`, in the platform's status layout (design §6). Pure.
+import { formatForwardLines, type ForwardView } from '../forward/control.js';
+import type { ComponentName, ServiceName } from '../platform/names.js';
+import type { WorkloadKind } from '../platform/types.js';
+import type { WorkloadState } from './workloads.js';
+
+export interface ServiceStatus {
+  name: ServiceName;
+  /** Its name under its component: "webserver", "database". */
+  label: string;
+  kind: WorkloadKind;
+  /** `missing`: not installed (no workload). */
+  state: WorkloadState | 'missing';
+  ready?: number;
+  desired?: number;
+  reason?: string;
+  /** Its readiness endpoint, asked through its forward (only services that have one). */
+  health?: { state: 'healthy' | 'unhealthy' | 'unknown'; reason?: string };
+}
+
+export interface StatusReport {
+  /** Every service ready (Jobs complete), healthy where asked, and every forward up. */
+  ok: boolean;
+  platform: string;
+  cluster: { name: string; kind: 'kind'; kubernetesVersion: string };
+  namespace: string;
+  kubeconfig: string;
+  components: { name: ComponentName; services: ServiceStatus[] }[];
+  supervisor?: { pid: number; running: boolean; log: string };
+  forwards: ForwardView[];
+}
+
+/** What each service is called under its component in the layout. */
+const LABELS: Partial<Record<ServiceName, string>> = {
+  'dagster-webserver': 'webserver',
+  'dagster-daemon': 'daemon',
+  'dagster-code-location': 'code location',
+  'orchestrator-db': 'database',
+  'catalog-db': 'database',
+  'polaris-bootstrap': 'bootstrap',
+  'minio-bucket': 'bucket',
+  cubestore: 'cube store',
+};
+
+export function serviceLabel(name: ServiceName): string {
+  return LABELS[name] ?? name;
+}
+
+export function serviceOk(s: ServiceStatus): boolean {
+  return (s.state === 'ready' || s.state === 'complete') && s.health?.state !== 'unhealthy';
+}
+
+function serviceLine(s: ServiceStatus): string {
+  let text: string;
+  switch (s.state) {
+    case 'ready':
+    case 'unready':
+      text = `${s.ready ?? 0}/${s.desired ?? 1} ready`;
+      break;
+    case 'complete':
+      text = 'complete';
+      break;
+    case 'running':
+      text = 'running (not complete yet)';
+      break;
+    case 'failed':
+      text = `failed${s.reason ? `: ${s.reason}` : ''}`;
+      break;
+    case 'missing':
+      text = 'not installed';
+      break;
+  }
+  if (s.health) text += ` (${s.health.state}${s.health.reason ? `: ${s.health.reason}` : ''})`;
+  return `${s.label}: ${text}`;
+}
+
+export function formatStatus(r: StatusReport): string {
+  const lines = [
+    `Platform: ${r.platform} (kind cluster ${r.cluster.name}, Kubernetes ${r.cluster.kubernetesVersion})`,
+    `Namespace: ${r.namespace}`,
+    '',
+    'Services:',
+  ];
+  for (const component of r.components) {
+    lines.push(`  ${component.name}:`);
+    for (const s of component.services) lines.push(`    ${serviceLine(s)}`);
+  }
+  lines.push('Forwards:');
+  lines.push(...formatForwardLines(r.forwards));
+  lines.push('', `export KUBECONFIG=${r.kubeconfig}`);
+  return `${lines.join('\n')}\n`;
+}
