@@ -10,17 +10,34 @@ export interface Snapshot {
   takenAt: number;
 }
 
-const FETCH_ATTEMPTS = 4;
-
 export type FetchSnapshot = (signal: AbortSignal) => Promise<Omit<Snapshot, 'takenAt'>>;
 
+const FETCH_ATTEMPTS = 4;
+
 /**
- * Polls only while someone waits, at most every `intervalMs`. A waiter asks for a snapshot taken after a given
- * time (e.g. after it applied its manifests), so it never judges readiness from a query that started before
- * its change reached the API server.
+ * How long a waiter lets pass before each look, counted from its previous one: quick at first (a pod can be
+ * ready in a moment when its image is on the node), then once a second, which costs a laptop little.
+ */
+export const POLL_SCHEDULE_MS = [250, 250, 500, 500, 1_000];
+
+export function pollDelay(attempt: number): number {
+  return POLL_SCHEDULE_MS[Math.min(attempt, POLL_SCHEDULE_MS.length - 1)]!;
+}
+
+interface Waiter {
+  since: number;
+  notBefore: number;
+  resolve(s: Snapshot): void;
+  reject(e: unknown): void;
+}
+
+/**
+ * Polls only while someone waits. A waiter asks for a snapshot whose query started after `since` (after it
+ * applied its manifests, so it never judges readiness from a query older than its change) and not before
+ * `notBefore`; one query serves every waiter whose time has come. Queries are at least `minGapMs` apart.
  */
 export class PlatformObserver {
-  private waiters: { since: number; resolve(s: Snapshot): void; reject(e: unknown): void }[] = [];
+  private waiters: Waiter[] = [];
   private polling = false;
   private lastStart = Number.NEGATIVE_INFINITY;
 
@@ -28,16 +45,39 @@ export class PlatformObserver {
     private readonly fetch: FetchSnapshot,
     private readonly clock: Clock,
     private readonly signal: AbortSignal,
-    private readonly intervalMs = 500,
+    private readonly minGapMs = 200,
   ) {}
 
-  /** A snapshot whose query started at or after `since`. */
-  next(since: number): Promise<Snapshot> {
+  /** A snapshot whose query started at or after both `since` and `notBefore`. */
+  next(since: number, notBefore = since): Promise<Snapshot> {
     if (this.signal.aborted) return Promise.reject(this.signal.reason);
     return new Promise((resolve, reject) => {
-      this.waiters.push({ since, resolve, reject });
+      this.waiters.push({ since, notBefore, resolve, reject });
       if (!this.polling) void this.loop();
     });
+  }
+
+  private async loop(): Promise<void> {
+    this.polling = true;
+    try {
+      while (this.waiters.length > 0) {
+        const wanted = Math.min(...this.waiters.map((w) => w.notBefore));
+        const wait = Math.max(this.lastStart + this.minGapMs, wanted) - this.clock.now();
+        if (wait > 0) await this.clock.sleep(wait, this.signal);
+        const takenAt = this.clock.now();
+        this.lastStart = takenAt;
+        const fetched = await this.fetchWithRetries();
+        const snapshot: Snapshot = { ...fetched, takenAt };
+        const due = (w: Waiter) => w.since <= takenAt && w.notBefore <= takenAt;
+        const served = this.waiters.filter(due);
+        this.waiters = this.waiters.filter((w) => !due(w));
+        for (const w of served) w.resolve(snapshot);
+      }
+    } catch (error) {
+      for (const w of this.waiters.splice(0)) w.reject(error);
+    } finally {
+      this.polling = false;
+    }
   }
 
   /** An API server that hiccups (a slow answer, a refused connection) gets a few more tries before waiters fail. */
@@ -47,29 +87,8 @@ export class PlatformObserver {
         return await this.fetch(this.signal);
       } catch (error) {
         if (this.signal.aborted || attempt >= FETCH_ATTEMPTS) throw error;
-        await this.clock.sleep(this.intervalMs * attempt, this.signal);
+        await this.clock.sleep(this.minGapMs * attempt, this.signal);
       }
-    }
-  }
-
-  private async loop(): Promise<void> {
-    this.polling = true;
-    try {
-      while (this.waiters.length > 0) {
-        const wait = this.lastStart + this.intervalMs - this.clock.now();
-        if (wait > 0) await this.clock.sleep(wait, this.signal);
-        const takenAt = this.clock.now();
-        this.lastStart = takenAt;
-        const fetched = await this.fetchWithRetries();
-        const snapshot: Snapshot = { ...fetched, takenAt };
-        const served = this.waiters.filter((w) => w.since <= takenAt);
-        this.waiters = this.waiters.filter((w) => w.since > takenAt);
-        for (const w of served) w.resolve(snapshot);
-      }
-    } catch (error) {
-      for (const w of this.waiters.splice(0)) w.reject(error);
-    } finally {
-      this.polling = false;
     }
   }
 }

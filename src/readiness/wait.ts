@@ -1,7 +1,7 @@
 // Waiting for one workload: ready, failed fast with a reason, or still not ready at its deadline.
 import type { Clock } from '../clock.js';
 import { evaluateWorkload, type Readiness } from './evaluate.js';
-import type { PlatformObserver, Snapshot } from './observer.js';
+import { pollDelay, type PlatformObserver, type Snapshot } from './observer.js';
 
 export interface WorkloadRef {
   kind: 'Deployment' | 'StatefulSet' | 'Job';
@@ -34,8 +34,9 @@ export interface WaitOptions {
 /** Resolves once the workload is ready; rejects with NotReadyError on a failure or at the deadline. */
 export async function waitUntilReady(observer: PlatformObserver, clock: Clock, ref: WorkloadRef, options: WaitOptions): Promise<Readiness & { state: 'ready' }> {
   let since = options.since;
-  for (;;) {
-    const snapshot = await observer.next(since);
+  let notBefore = Number.isFinite(since) ? since + pollDelay(0) : since;
+  for (let attempt = 1; ; attempt++) {
+    const snapshot = await observer.next(since, notBefore);
     const workload = snapshot.workloads.find((w) => w.kind === ref.kind && w.metadata?.name === ref.name && w.metadata?.namespace === ref.namespace);
     const readiness: Readiness = workload
       ? evaluateWorkload(workload, snapshot.pods)
@@ -45,5 +46,6 @@ export async function waitUntilReady(observer: PlatformObserver, clock: Clock, r
     if (readiness.state === 'failed') throw new NotReadyError(ref, readiness, snapshot, false);
     if (clock.now() >= options.deadline) throw new NotReadyError(ref, readiness, snapshot, true);
     since = snapshot.takenAt + 1;
+    notBefore = snapshot.takenAt + pollDelay(attempt);
   }
 }

@@ -49,7 +49,8 @@ export async function runSteps(steps: readonly Step[], ctx: Context, renderer: R
             },
             skip: (reason) => task.skip(reason),
             tasks: (items) => {
-              const handles = new Map(items.map((item) => [item.key, new SubTask(item.title, ctx)]));
+              // The line renderer prints progress lines one after another: say whose each one is.
+              const handles = new Map(items.map((item) => [item.key, new SubTask(item.title, ctx, renderer !== 'default')]));
               enterSubtasks(
                 task.newListr(
                   [
@@ -102,6 +103,7 @@ class SubTask implements TaskReporter {
   constructor(
     readonly initialTitle: string,
     private readonly ctx: Pick<Context, 'verbose' | 'log'>,
+    private readonly namedOutput: boolean,
   ) {
     this.currentTitle = initialTitle;
   }
@@ -117,9 +119,11 @@ class SubTask implements TaskReporter {
   }
 
   progress(text: string): void {
-    this.lastOutput = text;
-    if (this.task) this.task.output = text;
-    if (this.ctx.verbose) this.ctx.log.debug(`  ${this.currentTitle}: ${text}`);
+    const output = this.namedOutput ? `${this.initialTitle}: ${text}` : text;
+    if (output === this.lastOutput) return;
+    this.lastOutput = output;
+    if (this.task) this.task.output = output;
+    if (this.ctx.verbose) this.ctx.log.debug(`  ${this.initialTitle}: ${text}`);
   }
 
   title(text: string): void {
