@@ -16,7 +16,7 @@ export interface UpSummary {
   bootstrap: { name: string; title: string; status: string }[];
   removed: string[];
   /** Only forwards that were started: a URL that does not answer is never printed. */
-  urls: Partial<Record<'dagster' | 'polaris' | 'polarisManagement' | 'cube' | 'minio', string>>;
+  urls: Partial<Record<ForwardKey, string>>;
   credentials: { file: string; show: string };
   kubeconfig: string;
   export: string;
@@ -32,6 +32,9 @@ const URL_PATHS: Record<ForwardKey, string> = {
   polarisManagement: '/q/health',
   cube: '/cubejs-api/v1',
   minio: '',
+  grafana: '',
+  minioConsole: '',
+  prometheus: '',
 };
 
 export function upSummary(ctx: Context, startedAt: number, notes: string[] = []): UpSummary {
@@ -73,6 +76,9 @@ const LABELS: Record<keyof UpSummary['urls'], string> = {
   polarisManagement: 'Polaris health',
   cube: 'Cube API',
   minio: 'MinIO S3',
+  grafana: 'Grafana',
+  minioConsole: 'MinIO console',
+  prometheus: 'Prometheus',
 };
 
 export function formatUpSummary(s: UpSummary): string {

@@ -32,8 +32,8 @@ describe('wantedForwards', () => {
   });
 
   it('forwards only what the selected components install', () => {
-    expect(wanted({ components: ['catalog'] }).map((f) => f.key)).toEqual(['polaris', 'polarisManagement']);
-    expect(wanted({ components: ['semantic'] }).map((f) => f.key)).toEqual(['polaris', 'polarisManagement', 'cube']);
+    expect(wanted({ components: ['catalog'] }).map((f) => f.key)).toEqual(['minio', 'polaris', 'polarisManagement']); // the catalog's warehouse is MinIO
+    expect(wanted({ components: ['semantic'] }).map((f) => f.key)).toEqual(['minio', 'polaris', 'polarisManagement', 'cube']);
     expect(wanted({ components: ['observability'], forwards: { grafana: true } }).map((f) => f.key)).toEqual(['grafana']);
   });
 
