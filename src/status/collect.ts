@@ -9,9 +9,8 @@ import type { ServiceDefinition } from '../platform/types.js';
 import { Kind } from '../tools/kind.js';
 import { Kubectl, kindContext } from '../tools/kubectl.js';
 import { serviceLabel, serviceOk, type ServiceStatus, type StatusReport } from './layout.js';
-import { workloadReadiness } from './workloads.js';
-
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- kubectl JSON, read field by field
+import type { IPod } from 'kubernetes-models/v1';
+import { evaluateWorkload, type Workload } from '../readiness/evaluate.js';
 
 export const HEALTH_TIMEOUT_MS = 3_000;
 
@@ -22,15 +21,15 @@ export async function collectStatus(ctx: Context): Promise<StatusReport> {
   if (!existsSync(ctx.paths.kubeconfig) || !(await kind.getClusters()).includes(name)) throw noCluster;
   const kubectl = new Kubectl(ctx.tools.runner, ctx.tools.kubectlPath, ctx.paths.kubeconfig, kindContext(name), { signal: ctx.signal });
   const ns = ctx.config.namespace;
-  const [version, workloads, forwards] = await Promise.all([
+  const [version, objects, forwards] = await Promise.all([
     kubectl.serverVersion(),
-    kubectl
-      .run(['get', 'deployments,statefulsets,jobs', '-n', ns, '-l', 'app.kubernetes.io/managed-by=floe-dev', '-o', 'json'], { timeoutMs: 30_000 })
-      .then((r) => ((JSON.parse(r.stdout) as Obj).items ?? []) as Obj[]),
+    kubectl.list<Workload | IPod>('deployments,statefulsets,jobs,pods', { namespace: ns, selector: 'app.kubernetes.io/managed-by=floe-dev' }),
     forwardsStatus(ctx),
   ]);
+  const pods = objects.filter((o): o is IPod => o.kind === 'Pod');
+  const workloads = objects.filter((o): o is Workload => o.kind !== 'Pod');
   const services = selectServices(ctx.config);
-  const statuses = await Promise.all(services.map((def) => serviceStatus(ctx, def, workloads, forwards.forwards)));
+  const statuses = await Promise.all(services.map((def) => serviceStatus(ctx, def, workloads, pods, forwards.forwards)));
   const components = [...new Set(services.map((s) => s.component))].map((component) => ({
     name: component,
     services: statuses.filter((_, i) => services[i]!.component === component),
@@ -47,14 +46,25 @@ export async function collectStatus(ctx: Context): Promise<StatusReport> {
   };
 }
 
-async function serviceStatus(ctx: Context, def: ServiceDefinition, workloads: readonly Obj[], forwards: readonly ForwardView[]): Promise<ServiceStatus> {
+async function serviceStatus(ctx: Context, def: ServiceDefinition, workloads: readonly Workload[], pods: readonly IPod[], forwards: readonly ForwardView[]): Promise<ServiceStatus> {
   const base = { name: def.name, label: serviceLabel(def.name), kind: def.kind };
   const workload = workloads.find((w) => w.kind === def.kind && w.metadata?.labels?.['app.kubernetes.io/name'] === def.name);
   if (!workload) return { ...base, state: 'missing' };
-  const readiness = workloadReadiness(workload);
-  const status: ServiceStatus = { ...base, ...readiness };
+  const status: ServiceStatus = { ...base, ...serviceState(def.kind, evaluateWorkload(workload, pods)) };
   const health = await healthOf(ctx, def, forwards);
   return health ? { ...status, health } : status;
+}
+
+/** The readiness evaluator's verdict in status terms: a Job is complete or running, a service ready or not. */
+export function serviceState(kind: ServiceDefinition['kind'], r: ReturnType<typeof evaluateWorkload>): Pick<ServiceStatus, 'state' | 'ready' | 'desired' | 'reason'> {
+  if (r.state === 'failed') {
+    const reason = `${r.failure.reason}${r.failure.message && r.failure.message !== r.failure.reason ? ` (${r.failure.message})` : ''}`;
+    return kind === 'Job' ? { state: 'failed', reason } : { state: 'failed', ready: r.ready, desired: r.desired, reason };
+  }
+  if (kind === 'Job') return { state: r.state === 'ready' ? 'complete' : 'running' };
+  return r.state === 'ready'
+    ? { state: 'ready', ready: r.ready, desired: r.desired }
+    : { state: 'unready', ready: r.ready, desired: r.desired, ...(r.detail ? { reason: r.detail } : {}) };
 }
 
 /** The readiness endpoint through the forward to its port, for services that have such a forward. */

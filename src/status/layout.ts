@@ -2,7 +2,9 @@
 import { formatForwardLines, type ForwardView } from '../forward/control.js';
 import type { ComponentName, ServiceName } from '../platform/names.js';
 import type { WorkloadKind } from '../platform/types.js';
-import type { WorkloadState } from './workloads.js';
+
+/** A service's state in status terms: Deployments and StatefulSets are ready or not, Jobs complete or running. */
+export type WorkloadState = 'ready' | 'unready' | 'complete' | 'running' | 'failed';
 
 export interface ServiceStatus {
   name: ServiceName;
@@ -54,8 +56,10 @@ function serviceLine(s: ServiceStatus): string {
   let text: string;
   switch (s.state) {
     case 'ready':
-    case 'unready':
       text = `${s.ready ?? 0}/${s.desired ?? 1} ready`;
+      break;
+    case 'unready':
+      text = `${s.ready ?? 0}/${s.desired ?? 1} ready${s.reason ? `: ${s.reason}` : ''}`;
       break;
     case 'complete':
       text = 'complete';
@@ -64,7 +68,7 @@ function serviceLine(s: ServiceStatus): string {
       text = 'running (not complete yet)';
       break;
     case 'failed':
-      text = `failed${s.reason ? `: ${s.reason}` : ''}`;
+      text = `${s.kind === 'Job' ? '' : `${s.ready ?? 0}/${s.desired ?? 1} ready: `}failed${s.reason ? `: ${s.reason}` : ''}`;
       break;
     case 'missing':
       text = 'not installed';

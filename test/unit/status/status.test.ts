@@ -1,20 +1,35 @@
 // `floe-dev status`: workload readiness from kubectl JSON, and the text layout of design §6.
 import { describe, expect, it } from 'vitest';
 import { formatStatus, serviceOk, type StatusReport } from '../../../src/status/layout.js';
-import { workloadReadiness } from '../../../src/status/workloads.js';
+import { serviceState } from '../../../src/status/collect.js';
+import { evaluateWorkload } from '../../../src/readiness/evaluate.js';
 
-describe('workloadReadiness', () => {
-  it.each<[string, Record<string, unknown>, ReturnType<typeof workloadReadiness>]>([
-    ['a ready Deployment', { kind: 'Deployment', metadata: { generation: 2 }, spec: { replicas: 1 }, status: { observedGeneration: 2, readyReplicas: 1, updatedReplicas: 1, replicas: 1 } }, { state: 'ready', ready: 1, desired: 1 }],
-    ['a Deployment with no ready pod (zero counters are omitted)', { kind: 'Deployment', metadata: { generation: 1 }, spec: { replicas: 1 }, status: { observedGeneration: 1, replicas: 1 } }, { state: 'unready', ready: 0, desired: 1 }],
-    ['a Deployment whose new generation is not observed yet', { kind: 'Deployment', metadata: { generation: 3 }, spec: { replicas: 1 }, status: { observedGeneration: 2, readyReplicas: 1, updatedReplicas: 1 } }, { state: 'unready', ready: 1, desired: 1 }],
-    ['a Deployment still rolling (old pod ready, new one not)', { kind: 'Deployment', metadata: { generation: 2 }, spec: { replicas: 1 }, status: { observedGeneration: 2, readyReplicas: 1, updatedReplicas: 0 } }, { state: 'unready', ready: 1, desired: 1 }],
-    ['a ready StatefulSet', { kind: 'StatefulSet', spec: { replicas: 1 }, status: { readyReplicas: 1 } }, { state: 'ready', ready: 1, desired: 1 }],
-    ['a complete Job', { kind: 'Job', status: { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] } }, { state: 'complete' }],
-    ['a failed Job', { kind: 'Job', status: { failed: 7, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] } }, { state: 'failed', reason: 'BackoffLimitExceeded' }],
-    ['a running Job', { kind: 'Job', status: { active: 1 } }, { state: 'running' }],
-  ])('%s', (_what, object, want) => {
-    expect(workloadReadiness(object)).toEqual(want);
+describe('serviceState (the readiness evaluator in status terms)', () => {
+  it.each<[string, 'Deployment' | 'StatefulSet' | 'Job', Parameters<typeof serviceState>[1], ReturnType<typeof serviceState>]>([
+    ['a ready Deployment', 'Deployment', { state: 'ready', ready: 1, desired: 1, summary: '' }, { state: 'ready', ready: 1, desired: 1 }],
+    ['a Deployment still starting', 'Deployment', { state: 'waiting', ready: 0, desired: 1, summary: '', detail: 'running, not ready yet (grafana)' }, { state: 'unready', ready: 0, desired: 1, reason: 'running, not ready yet (grafana)' }],
+    [
+      'a crash-looping StatefulSet',
+      'StatefulSet',
+      { state: 'failed', ready: 0, desired: 1, summary: '', failure: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container', previousLogs: true } },
+      { state: 'failed', ready: 0, desired: 1, reason: 'CrashLoopBackOff (back-off 40s restarting failed container)' },
+    ],
+    ['a complete Job', 'Job', { state: 'ready', ready: 1, desired: 1, summary: 'Job complete' }, { state: 'complete' }],
+    ['a running Job', 'Job', { state: 'waiting', ready: 0, desired: 1, summary: 'Job running' }, { state: 'running' }],
+    ['a failed Job', 'Job', { state: 'failed', ready: 0, desired: 1, summary: '', failure: { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', previousLogs: false } }, { state: 'failed', reason: 'BackoffLimitExceeded (Job has reached the specified backoff limit)' }],
+  ])('%s', (_what, kind, readiness, want) => {
+    expect(serviceState(kind, readiness)).toEqual(want);
+  });
+
+  it('reads a Deployment whose only pod is not ready yet from kubectl JSON', () => {
+    const labels = { 'app.kubernetes.io/name': 'grafana' };
+    const deployment = { kind: 'Deployment', metadata: { name: 'grafana', namespace: 'ns', generation: 1 }, spec: { replicas: 1, selector: { matchLabels: labels } }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1 } };
+    const pod = {
+      kind: 'Pod',
+      metadata: { name: 'grafana-1', namespace: 'ns', labels },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'grafana', ready: false, restartCount: 0, image: 'g', imageID: 'g', state: { running: {} } }] },
+    };
+    expect(serviceState('Deployment', evaluateWorkload(deployment as never, [pod as never]))).toEqual({ state: 'unready', ready: 0, desired: 1, reason: 'running, not ready yet (grafana)' });
   });
 });
 
@@ -30,7 +45,7 @@ const report: StatusReport = {
       services: [
         { name: 'dagster-webserver', label: 'webserver', kind: 'Deployment', state: 'ready', ready: 1, desired: 1, health: { state: 'healthy' } },
         { name: 'dagster-daemon', label: 'daemon', kind: 'Deployment', state: 'ready', ready: 1, desired: 1 },
-        { name: 'orchestrator-db', label: 'database', kind: 'StatefulSet', state: 'unready', ready: 0, desired: 1 },
+        { name: 'orchestrator-db', label: 'database', kind: 'StatefulSet', state: 'unready', ready: 0, desired: 1, reason: 'ContainerCreating' },
       ],
     },
     {
@@ -59,7 +74,7 @@ describe('formatStatus', () => {
         '  orchestrator:',
         '    webserver: 1/1 ready (healthy)',
         '    daemon: 1/1 ready',
-        '    database: 0/1 ready',
+        '    database: 0/1 ready: ContainerCreating',
         '  catalog:',
         '    polaris: 1/1 ready (unhealthy: /q/health/ready answered 503)',
         '    bootstrap: complete',
