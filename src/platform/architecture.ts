@@ -1,5 +1,5 @@
 // The platform on amd64 and arm64: the choices made per architecture, what to tell the user, every image to check.
-import type { Config } from '../config/schema.js';
+import { DEFAULT_NODE_IMAGE, type Config } from '../config/schema.js';
 import { CATALOG } from './catalog.js';
 import type { ServiceName } from './names.js';
 import { resolveImage } from './overrides.js';
@@ -88,8 +88,8 @@ export interface ImageExpectation {
 }
 
 /**
- * Every image the platform can use on either architecture: each service's default image, and the alternatives
- * the notes and fixes name (Cube Store's arm64 build). `npm run check-images` checks each against its registry.
+ * Every image the platform can use on either architecture: each service's default image, the alternatives the
+ * notes and fixes name (Cube Store's arm64 build), and the kind node image. `npm run check-images` checks each against its registry.
  */
 export function imageExpectations(): ImageExpectation[] {
   const byImage = new Map<string, ImageExpectation>();
@@ -100,6 +100,8 @@ export function imageExpectations(): ImageExpectation[] {
   };
   for (const s of CATALOG) add({ image: s.image, usedBy: [s.name], architectures: s.architectures });
   add({ image: CUBESTORE_ARM64_IMAGE, usedBy: ['cubestore (arm64 alternative)'], architectures: ['arm64'] });
+  // kind's node image, pinned by the digest its release notes list.
+  add({ image: DEFAULT_NODE_IMAGE, usedBy: ['kind node'], architectures: ARCHITECTURES });
   const postgres = byImage.get(POSTGRES_IMAGE);
   if (postgres) postgres.publishedDigest = POSTGRES_INDEX_DIGEST;
   return [...byImage.values()];
