@@ -9,7 +9,7 @@ import { PROMETHEUS_PORT } from './prometheus.js';
  * Runs as grafana (uid 472); data in /var/lib/grafana; provisioning in /etc/grafana/provisioning (grafana docs).
  * 13.2.1: the first 13.2.x with the fix for the goroutine and buffer leak of gzip-accepting HEAD requests
  * (grafana/grafana#132743, fixed by #130893, backported to release-13.2.1 in #131366). Grafana publishes its
- * images for linux/amd64, arm64 and armv7 as one manifest list.
+ * images for linux/amd64 and arm64 (among others) as one manifest list.
  */
 const IMAGE = 'grafana/grafana:13.2.1';
 const CONFIG_MAP = 'grafana-datasources';

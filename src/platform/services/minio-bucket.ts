@@ -5,7 +5,7 @@ import type { ServiceDefinition } from '../types.js';
 
 /**
  * minio/mc release RELEASE.2025-08-13T08-35-41Z, the last mc release before the pinned server (the last
- * community server, 2025-09-07), still served from quay.io for linux/amd64, arm64, ppc64le and s390x.
+ * community server, 2025-09-07), still served from quay.io for linux/amd64 and arm64 among others.
  * ENTRYPOINT is `mc`, so the Job passes mc's arguments only and needs no shell.
  */
 const IMAGE = 'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z';

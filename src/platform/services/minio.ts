@@ -5,7 +5,7 @@ import type { ServiceDefinition } from '../types.js';
 
 /**
  * The last community build still served from quay.io (Docker Hub's minio/minio was deleted): release
- * RELEASE.2025-09-07T16-13-09Z of minio/minio, published for linux/amd64, arm64, ppc64le and s390x.
+ * RELEASE.2025-09-07T16-13-09Z of minio/minio, published for linux/amd64 and arm64 among others.
  * Ports, flags, env and health paths: MinIO docs and minio/minio README (`server /data --console-address`,
  * MINIO_ROOT_USER/PASSWORD, GET /minio/health/live and /minio/health/ready).
  */

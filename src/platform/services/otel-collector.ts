@@ -6,7 +6,7 @@ import type { ServiceDefinition } from '../types.js';
 /**
  * Distroless, user 10001; entrypoint /otelcol-contrib, default config /etc/otelcol-contrib/config.yaml.
  * Release v0.158.0 of open-telemetry/opentelemetry-collector-releases, whose goreleaser config publishes the
- * contrib image for linux/amd64, arm64 and more as one manifest list.
+ * contrib image for linux/amd64 and arm64 (among others) as one manifest list.
  */
 const IMAGE = 'otel/opentelemetry-collector-contrib:0.158.0';
 const CONFIG_MAP = 'otel-collector-config';

@@ -8,7 +8,7 @@ import { POLARIS_MANAGEMENT_PORT } from './polaris.js';
 /**
  * Runs as nobody (65534); data in /prometheus; health /-/ready and /-/healthy (prometheus/prometheus Dockerfile,
  * docs). Release v3.14.0 of prometheus/prometheus, whose release pipeline pushes quay.io and Docker Hub images for
- * linux/amd64, arm64, armv7, ppc64le and s390x as one manifest list.
+ * linux/amd64 and arm64 (among others) as one manifest list.
  */
 const IMAGE = 'quay.io/prometheus/prometheus:v3.14.0';
 /** A laptop keeps two days of metrics. */
