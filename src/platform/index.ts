@@ -61,5 +61,6 @@ export {
 } from './credentials.js';
 export { SECRETS, secretValues } from './secrets.js';
 export { WAREHOUSE_BUCKET } from './services/minio-bucket.js';
+export { BOOTSTRAP, type BootstrapName, type BootstrapSpec } from './bootstrap.js';
 
 export { KIND_TEMPLATE, renderKindConfig, type KindConfig } from './kind-config.js';

@@ -97,12 +97,14 @@ export async function ensureCluster(ctx: Context, options: ClusterOptions, repor
           cause: error,
         });
       });
+    ctx.cache.set('cluster', { name, kubernetes: version, created: false });
     report.done(`Cluster ${name} reused (Kubernetes ${version})`);
     return;
   }
 
   await createCluster(ctx, options, wanted, report);
   const version = await kubectlFor(ctx).serverVersion();
+  ctx.cache.set('cluster', { name, kubernetes: version, created: true });
   report.done(`Cluster ${name} created (Kubernetes ${version})`);
 }
 

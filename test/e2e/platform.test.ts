@@ -6,9 +6,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../fixtures/lib/common.js';
-import { NO_DOCKER_REASON, dockerAvailable, freePorts, useHarness, waitFor, type Harness, type RunOptions } from './harness.js';
-
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON output, read field by field
+import { NO_DOCKER_REASON, dockerAvailable, useHarness, waitFor } from './harness.js';
+import { FAST, NS, world, type Obj } from './world.js';
 
 /**
  * Which capability each block waits for. Flip one to `true` in the commit that brings it: the block then runs
@@ -35,58 +34,6 @@ function describeWhen(capability: keyof typeof READY, title: string, fn: () => v
   if (!READY[capability]) describe.skip(`${title} (${PENDING[capability]})`, fn);
   else if (!dockerAvailable) describe.skip(`${title} (skipped: ${NO_DOCKER_REASON})`, fn);
   else describe(title, fn);
-}
-
-const NS = 'floe-platform';
-
-/** Realistic but scaled-down dynamics: the whole journey stays within a few seconds. */
-const FAST: Scenario = {
-  nodes: 'docker',
-  apiLatencyMs: 5,
-  kind: { createLatencyMs: 200, loadLatencyMs: 20 },
-  defaults: { readyAfterMs: 150 },
-  services: { polaris: { readyAfterMs: 400 }, 'dagster-webserver': { readyAfterMs: 300 }, cube: { readyAfterMs: 300 } },
-};
-
-interface World {
-  cluster: string;
-  ports: { dagster: number; polaris: number; management: number; cube: number; minio: number };
-  kubeconfig: string;
-  /** floe-dev with this world's cluster name and forward ports. */
-  floeDev(args: string[], options?: RunOptions): Promise<import('./harness.js').RunResult>;
-  kubectl(args: string[]): Promise<import('./harness.js').RunResult>;
-  images: string[];
-}
-
-/**
- * A unique cluster name (Docker node names are machine-wide), free forward ports, the scenario (Docker nodes),
- * and every image the rendered platform uses present on the host (nothing can be pulled here).
- */
-async function world(h: Harness, scenario: Scenario = {}): Promise<World> {
-  h.writeScenario({ ...FAST, ...scenario });
-  const cluster = `e2e-${Math.random().toString(36).slice(2, 8)}`;
-  const [dagster, polaris, management, cube, minio] = (await freePorts(5)) as [number, number, number, number, number];
-  const env = {
-    FLOE_DEV_CLUSTER: cluster,
-    FLOE_DEV_FORWARD_DAGSTER: String(dagster),
-    FLOE_DEV_FORWARD_POLARIS: String(polaris),
-    FLOE_DEV_FORWARD_POLARIS_MANAGEMENT: String(management),
-    FLOE_DEV_FORWARD_CUBE: String(cube),
-    FLOE_DEV_FORWARD_MINIO: String(minio),
-  };
-  const floeDev = (args: string[], options: RunOptions = {}) => h.floeDev(args, { timeoutMs: 60_000, ...options, env: { ...env, ...(options.env ?? {}) } });
-  const rendered = await floeDev(['render']);
-  const images = [...new Set([...rendered.stdout.matchAll(/^[\s-]+image: "?([^"\s]+)"?$/gm)].map((m) => m[1] as string))];
-  h.hostImages(images);
-  const kubeconfig = join(h.floeHome, 'clusters', cluster, 'kubeconfig');
-  return {
-    cluster,
-    ports: { dagster, polaris, management, cube, minio },
-    kubeconfig,
-    floeDev,
-    kubectl: (args) => h.tool('kubectl', ['--kubeconfig', kubeconfig, '--context', `kind-${cluster}`, ...args]),
-    images,
-  };
 }
 
 describeWhen('smokeStatus', 'floe-dev up → smoke → status → down', () => {

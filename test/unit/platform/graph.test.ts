@@ -78,7 +78,8 @@ describe('the platform graph', () => {
 
   it.each<[string, string[], ServiceName[]]>([
     ['storage', ['storage'], ['minio', 'minio-bucket']],
-    ['catalog', ['catalog'], ['catalog-db', 'polaris-bootstrap', 'polaris']],
+    // The platform's Iceberg catalog lives in the MinIO bucket: catalog brings storage.
+    ['catalog', ['catalog'], ['minio', 'minio-bucket', 'catalog-db', 'polaris-bootstrap', 'polaris']],
     ['observability', ['observability'], ['otel-collector', 'prometheus', 'grafana']],
     ['orchestrator', ['orchestrator'], ['orchestrator-db', 'dagster-code-location', 'dagster-webserver', 'dagster-daemon']],
     // Cube reads its sample model from in-process DuckDB: the semantic component needs no catalog.

@@ -15,7 +15,7 @@ import {
   type PreflightOptions,
   type PreflightSystem,
 } from '../../../src/steps/preflight.js';
-import type { StepReporter } from '../../../src/steps/step.js';
+import { recordingReporter } from '../../helpers/reporter.js';
 import type { DockerEndpoint } from '../../../src/tools/docker-endpoint.js';
 import { testContext, type TestContextOptions } from '../../helpers/context.js';
 import { FakeDocker, connectError, engineInfo, type FakeEngine } from '../../helpers/fake-docker.js';
@@ -268,10 +268,7 @@ describe('doctor with a fake engine', () => {
 });
 
 describe('preflightStep (the first step of up)', () => {
-  const reporter = (): StepReporter & { titles: string[] } => {
-    const titles: string[] = [];
-    return { titles, progress: () => {}, done: (t) => titles.push(t), skip: () => {} };
-  };
+  const reporter = recordingReporter;
 
   it('stops up with a prerequisite error listing each failure and its fix', async () => {
     const ctx = testContext({ tools: { runner: toolsRunner('missing'), docker: new FakeDocker({ state: 'up', info: engineInfo({ memTotalBytes: 2 * GiB }) }) } });

@@ -6,12 +6,12 @@ import { imagesFor } from '../../../src/platform/render.js';
 import { selectServices } from '../../../src/platform/select.js';
 import { FloeError } from '../../../src/errors.js';
 import { ensureImages } from '../../../src/steps/images.js';
-import type { StepReporter } from '../../../src/steps/step.js';
 import type { ConfigInput } from '../../../src/config/schema.js';
 import { testContext } from '../../helpers/context.js';
+import { recordingReporter } from '../../helpers/reporter.js';
 import { engineInfo, FakeDocker } from '../../helpers/fake-docker.js';
 
-const silent: StepReporter = { progress: () => {}, done: () => {}, skip: () => {} };
+const silent = recordingReporter();
 
 /** An engine of `arch` whose host holds `images`, each built for `built(ref)`; side-loading off (the check comes first). */
 function world(arch: string, images: string[], built: (ref: string) => string, config: ConfigInput = {}) {

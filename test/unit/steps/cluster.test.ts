@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/clock.js';
 import { ensureCluster, readClusterRecord, type ClusterOptions, type WantedCluster } from '../../../src/steps/cluster.js';
-import type { StepReporter } from '../../../src/steps/step.js';
+import { recordingReporter } from '../../helpers/reporter.js';
 import { FloeError } from '../../../src/errors.js';
 import { testContext } from '../../helpers/context.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
@@ -18,10 +18,7 @@ function instantClock(): Clock & { slept: number[] } {
   return { slept, now: () => Date.UTC(2026, 10, 27), sleep: async (ms) => void slept.push(ms) };
 }
 
-function reporter(): StepReporter & { titles: string[]; lines: string[] } {
-  const r = { titles: [] as string[], lines: [] as string[] };
-  return { ...r, progress: (t) => r.lines.push(t), done: (t) => r.titles.push(t), skip: (t) => r.titles.push(`skipped: ${t}`) };
-}
+const reporter = recordingReporter;
 
 function setup(options: { config?: object } = {}) {
   const runner = new FakeRunner();
