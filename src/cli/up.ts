@@ -57,7 +57,8 @@ export const upCommand = defineCommand<UpArgs>({
       io.stdout(ctx.output === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : formatUpSummary(summary));
     } catch (error) {
       runLog.write(`up failed: ${error instanceof Error ? error.message : String(error)}`);
-      if (!io.signal.aborted) io.stderr(`(the run's log: ${runLog.path})\n`);
+      if (io.signal.aborted) io.stderr(`${whatWasLeft(ctx)}\n`);
+      else io.stderr(`(the run's log: ${runLog.path})\n`);
       if (deadline.aborted && !io.signal.aborted) {
         throw new FloeError(`up did not finish within ${ctx.config.timeouts.up}`, {
           hint: 'give it longer with --timeout 30m; run up again to continue where it stopped',
@@ -70,3 +71,12 @@ export const upCommand = defineCommand<UpArgs>({
     }
   },
 });
+
+/** After Ctrl-C: what this run got done, so the user knows what is there and that `up` picks it up again. */
+function whatWasLeft(ctx: import('../context.js').Context): string {
+  const cluster = ctx.cache.get('cluster') as { name: string } | undefined;
+  const progress = ctx.cache.get('install.progress') as { ready: unknown[]; total: number } | undefined;
+  const parts = [cluster ? `the kind cluster ${cluster.name} is there` : 'no cluster was made or changed'];
+  if (progress) parts.push(`${progress.ready.length} of ${progress.total} services are installed and ready`);
+  return `up was stopped: ${parts.join('; ')}. Nothing of this run is left running; \`floe-dev up\` finishes the work.`;
+}

@@ -91,9 +91,16 @@ export function planInstall(rendered: RenderedPlatform, live: readonly LiveObjec
     // A StatefulSet's volume claims are not rendered themselves: they go only with their service.
     .filter((o) => o.kind !== 'PersistentVolumeClaim' || !renderedServices.has(o.metadata?.labels?.['app.kubernetes.io/name'] as never))
     .filter((o) => inScope(o, scope))
-    .map((o) => `${o.kind!.toLowerCase()}/${o.metadata!.name!}`)
-    .sort();
+    .sort((a, b) => pruneOrder(a.kind) - pruneOrder(b.kind) || String(a.metadata?.name).localeCompare(String(b.metadata?.name)))
+    .map((o) => `${o.kind!.toLowerCase()}/${o.metadata!.name!}`);
   return { base, services, prune };
+}
+
+/** Workloads go first (their pods stop using the rest), volume claims last (a claim in use waits for its pod). */
+const PRUNE_ORDER = ['Deployment', 'StatefulSet', 'Job', 'Service', 'ConfigMap', 'Secret', 'PersistentVolumeClaim'];
+function pruneOrder(kind: string | undefined): number {
+  const i = PRUNE_ORDER.indexOf(kind ?? '');
+  return i < 0 ? PRUNE_ORDER.length : i;
 }
 
 /** How many objects are created, updated and left as they are. */

@@ -101,6 +101,8 @@ export async function install(ctx: Context, options: InstallOptions, report: Ste
   );
   const services: ServiceOutcome[] = [];
   const bootstrap: InstallResult['bootstrap'] = [];
+  // What is done so far, for the message when a run is stopped half-way.
+  ctx.cache.set('install.progress', { ready: services, total: plan.services.length });
   report.progress(`installing ${plan.services.length} services`);
 
   const outcome = await runGraph(

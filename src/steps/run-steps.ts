@@ -66,10 +66,14 @@ export async function runSteps(steps: readonly Step[], ctx: Context, renderer: R
           };
           // An empty message: the renderer marks the step failed without printing anything more; the single
           // exit point prints the real error once.
-          const running = step.run(ctx, reporter).catch((error: unknown) => {
-            failure ??= { error };
-            throw new Error('');
-          });
+          const begun = ctx.clock.now();
+          const running = step.run(ctx, reporter).then(
+            () => recordTiming(ctx, step.title, ctx.clock.now() - begun),
+            (error: unknown) => {
+              failure ??= { error };
+              throw new Error('');
+            },
+          );
           return Promise.race([subtasks, running.then(() => undefined)]);
         },
       }))) as never,
@@ -89,6 +93,18 @@ export async function runSteps(steps: readonly Step[], ctx: Context, renderer: R
   );
   await list.run();
   if (failure) throw failure.error;
+}
+
+/** How long each step took, in the order they ran (the up summary and the bench read them). */
+export interface StepTiming {
+  title: string;
+  ms: number;
+}
+
+function recordTiming(ctx: Context, title: string, ms: number): void {
+  const timings = (ctx.cache.get('steps') as StepTiming[] | undefined) ?? [];
+  timings.push({ title, ms });
+  ctx.cache.set('steps', timings);
 }
 
 /** A sub-task line: buffers what the step reports until listr2 starts drawing it. */

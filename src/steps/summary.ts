@@ -5,6 +5,7 @@ import { readForwardRecord } from '../forward/state.js';
 import type { ForwardKey } from '../platform/index.js';
 import { PLATFORM_CATALOG } from '../platform/services/polaris.js';
 import type { InstallResult } from './install.js';
+import type { StepTiming } from './run-steps.js';
 
 export interface UpSummary {
   ok: true;
@@ -20,6 +21,8 @@ export interface UpSummary {
   kubeconfig: string;
   export: string;
   notes: string[];
+  /** Each step's time, in the order they ran. */
+  steps: { title: string; seconds: number }[];
   durationSeconds: number;
 }
 
@@ -59,6 +62,7 @@ export function upSummary(ctx: Context, startedAt: number, notes: string[] = [])
     kubeconfig: ctx.paths.kubeconfig,
     export: `export KUBECONFIG=${ctx.paths.kubeconfig}`,
     notes,
+    steps: ((ctx.cache.get('steps') as StepTiming[] | undefined) ?? []).map((t) => ({ title: t.title, seconds: Math.round(t.ms / 100) / 10 })),
     durationSeconds: Math.round((ctx.clock.now() - startedAt) / 100) / 10,
   };
 }
