@@ -369,7 +369,13 @@ export function preflightStep(options: PreflightOptions = {}): Step {
         });
       }
       const engine = ctx.cache.get('docker.engine') as EngineInfo | undefined;
-      report.done(`Preflight passed${engine ? `: ${engine.product} ${engine.serverVersion}, ${engine.cpus} CPUs` : ''}`);
+      if (engine) {
+        // The kind node runs on the engine's architecture: make the architecture-dependent choices for it
+        // (semantic.cache: auto), so images, install and the summary agree with what preflight judged.
+        ctx.cache.set('architecture.notes', architectureNotes(ctx.config, engine.architecture));
+        ctx.config = forArchitecture(ctx.config, engine.architecture);
+      }
+      report.done(`Preflight passed${engine ? `: ${engine.product} ${engine.serverVersion}, ${engine.cpus} CPUs, ${engine.architecture}` : ''}`);
     },
   };
 }

@@ -282,10 +282,18 @@ describe('preflightStep (the first step of up)', () => {
   });
 
   it('passes with warnings logged, naming the engine', async () => {
-    const ctx = testContext({ tools: { runner: toolsRunner(), docker: new FakeDocker({ state: 'up', info: engineInfo({ cpus: 2, memTotalBytes: 16 * GiB }) }) } });
+    const ctx = testContext({ tools: { runner: toolsRunner(), docker: new FakeDocker({ state: 'up', info: engineInfo({ cpus: 2, memTotalBytes: 16 * GiB, architecture: 'amd64' }) }) } });
     const r = reporter();
     await preflightStep({ system: fakeSystem() }).run(ctx, r);
     expect(ctx.logged.some((l) => /^warning: CPUs: 2 CPUs for Docker/.test(l))).toBe(true);
-    expect(r.titles).toEqual(['Preflight passed: Docker Engine 28.2.2, 2 CPUs']);
+    expect(r.titles).toEqual(['Preflight passed: Docker Engine 28.2.2, 2 CPUs, amd64']);
+  });
+
+  it('makes the architecture-dependent choices for the engine’s architecture, and keeps the notes for the summary', async () => {
+    const ctx = testContext({ tools: { runner: toolsRunner(), docker: new FakeDocker({ state: 'up', info: engineInfo({ architecture: 'arm64', memTotalBytes: 16 * GiB }) }) } });
+    expect(ctx.config.semantic.cache).toBe('auto');
+    await preflightStep({ system: fakeSystem() }).run(ctx, reporter());
+    expect(ctx.config.semantic.cache).toBe('memory');
+    expect((ctx.cache.get('architecture.notes') as string[]).join(' ')).toMatch(/Cube's cache runs in Cube's memory on arm64/);
   });
 });
