@@ -52,7 +52,7 @@ export const upCommand = defineCommand<UpArgs>({
     ctx.signal = AbortSignal.any([io.signal, deadline]);
     try {
       await runSteps(upSteps({ recreate: args.recreate, partial: (args.component?.length ?? 0) > 0, skipSmoke: args.skipSmoke }), ctx);
-      const summary = upSummary(ctx, startedAt);
+      const summary = upSummary(ctx, startedAt, (ctx.cache.get('architecture.notes') as string[] | undefined) ?? []);
       runLog.write(`up finished in ${summary.durationSeconds}s`);
       io.stdout(ctx.output === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : formatUpSummary(summary));
     } catch (error) {

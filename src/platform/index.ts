@@ -2,9 +2,11 @@
 export { CATALOG, serviceByName } from './catalog.js';
 export { COMPONENTS, SERVICES, type ComponentName, type ServiceName } from './names.js';
 export type {
+  Architecture,
   ForwardKey,
   ForwardSpec,
   KubeObject,
+  MemoryFloor,
   PortSpec,
   ReadinessSpec,
   RenderContext,
@@ -37,6 +39,16 @@ export {
   type RenderInput,
 } from './render.js';
 export { resolveImage, resolveResources } from './overrides.js';
+export {
+  ARCHITECTURES,
+  architectureFix,
+  architectureNotes,
+  forArchitecture,
+  hostArchitecture,
+  imageExpectations,
+  semanticCache,
+  type ImageExpectation,
+} from './architecture.js';
 export { formatSummary, MEMORY_BUDGET, resourceSummary, type ResourceSummary, type ServiceResources } from './summary.js';
 
 export {

@@ -5,6 +5,7 @@ import { BOOTSTRAP_RUNNERS } from '../bootstrap/tasks.js';
 import { durationMs } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { FloeError, withContext } from '../errors.js';
+import { ApplyBatcher } from '../install/batch.js';
 import { countChanges, planInstall, type Change, type InstallPlan, type LiveObject, type ServicePlan } from '../install/plan.js';
 import {
   BOOTSTRAP,
@@ -99,6 +100,7 @@ export async function install(ctx: Context, options: InstallOptions, report: Ste
     ctx.signal,
     options.minPollGapMs,
   );
+  const batcher = new ApplyBatcher((objects) => kubectl.apply(toYaml(objects)));
   const services: ServiceOutcome[] = [];
   const bootstrap: InstallResult['bootstrap'] = [];
   // What is done so far, for the message when a run is stopped half-way.
@@ -109,7 +111,7 @@ export async function install(ctx: Context, options: InstallOptions, report: Ste
     nodes,
     async (node, signal) => {
       if (node.kind === 'service') {
-        services.push(await installService(ctx, kubectl, observer, initial, node.plan, line(node.name), started));
+        services.push(await installService(ctx, kubectl, batcher, observer, initial, node.plan, line(node.name), started));
       } else {
         const summary = await runBootstrap(ctx, kubectl, credentials, node.spec, line(node.name), signal);
         bootstrap.push({ name: node.name, title: node.spec.title, summary });
@@ -165,6 +167,7 @@ function nodeTitle(node: Node): string {
 async function installService(
   ctx: Context,
   kubectl: Kubectl,
+  batcher: ApplyBatcher,
   observer: PlatformObserver,
   initial: Snapshot,
   plan: ServicePlan,
@@ -191,7 +194,7 @@ async function installService(
     }
     const changed = plan.objects.filter((p) => p.change !== 'unchanged' || plan.recreateJob);
     line.progress(`applying ${changed.map((p) => `${p.object.kind}/${p.object.metadata?.name}`).join(', ')}`);
-    await kubectl.apply(toYaml(changed.map((p) => p.object)));
+    await batcher.submit(changed.map((p) => p.object));
     since = ctx.clock.now();
   }
   const timeout = ctx.config.timeouts.ready ?? def.readyTimeout;

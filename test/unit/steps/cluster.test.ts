@@ -162,3 +162,32 @@ describe('ensureCluster', () => {
     expect(error.hint).toMatch(/docker start floe-dev-control-plane/);
   });
 });
+
+describe('a create cut short by a forced exit', () => {
+  it('is on record before kind starts, so the next up deletes the half-made cluster and creates it afresh', async () => {
+    const { runner, ctx } = setup();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(ctx.paths.dir, { recursive: true });
+    writeFileSync(ctx.paths.clusterRecord, JSON.stringify({ name: 'floe-dev', configHash: 'x', nodeImage: 'y', createdAt: 'z', creating: true }));
+    runner.expect(['kind', 'get', 'clusters']).respond({ stdout: 'floe-dev\n' });
+    runner.expect(['kind', 'delete', 'cluster']).respond({});
+    runner.expect(['kind', 'create', 'cluster']).respond({});
+    runner.expect((argv) => argv.includes('version')).respond({ stdout: JSON.stringify({ serverVersion: { gitVersion: 'v1.33.4' } }) });
+    const r = reporter();
+    await ensureCluster(ctx, opts(), r);
+    runner.verify();
+    expect(r.lines.some((l) => /half-made cluster floe-dev/.test(l))).toBe(true);
+    expect(runner.calls.map((c) => c.argv[1])).toEqual(['get', 'delete', 'create', expect.any(String)]);
+  });
+
+  it('a cluster someone else made meanwhile ("already exist") is never deleted', async () => {
+    const { runner, ctx } = setup();
+    runner.expect(['kind', 'get', 'clusters']).respond({});
+    runner.expect(['kind', 'create']).respond({ exitCode: 1, stderr: 'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "floe-dev"' });
+    const error = await ensureCluster(ctx, opts(), reporter()).catch((e: unknown) => e);
+    runner.verify();
+    expect((error as Error).message).toMatch(/another process created a kind cluster named "floe-dev" meanwhile/);
+    expect(runner.callsTo(['kind', 'delete'])).toHaveLength(0);
+    expect(existsSync(ctx.paths.clusterRecord)).toBe(false);
+  });
+});
