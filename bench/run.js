@@ -121,6 +121,80 @@ if (!dockerAvailable()) {
   }
 }
 
+// 3. `smoke` against its slowest single check, and a dropped forward's recovery (median and max of 20).
+//
+// HTTP latencies behind the forwards (fake port-forward `latencyMs`, per Service): a Polaris API call on a warm
+// JVM, Dagster's GraphQL, a Cube query on DuckDB; readiness kept short (this part measures forwards, not up).
+const SMOKE_LATENCY_MS = { polaris: 40, 'dagster-webserver': 120, cube: 250, minio: 10 };
+if (!dockerAvailable()) {
+  rows.push({ name: 'smoke / forward recovery', value: 'skipped', target: '', ratio: '', note: 'needs a Docker Engine (node containers and host images are real)' });
+} else {
+  const work = mkdtempSync(join(tmpdir(), 'floe-bench-forwards-'));
+  const state = join(work, 'fake');
+  const home = join(work, 'home');
+  mkdirSync(state);
+  const cluster = `bench-fw-${process.pid}`;
+  writeFileSync(join(state, 'scenario.json'), JSON.stringify({
+    nodes: 'docker',
+    apiLatencyMs: 5,
+    kind: { createLatencyMs: 200, loadLatencyMs: 20 },
+    defaults: { readyAfterMs: 150 },
+    forwards: Object.fromEntries(Object.entries(SMOKE_LATENCY_MS).map(([svc, latencyMs]) => [svc, { latencyMs }])),
+  }));
+  const env = { ...process.env, FAKE_TOOLS_STATE: state, FLOE_DEV_HOME: home, HOME: home, PATH: `${join(repo, 'fixtures', 'bin')}:${process.env.PATH}`, FLOE_DEV_FORWARD_NEXT_FREE_PORT: 'true' };
+  const floeDev = (...args) => spawnSync('node', [cli, ...args, '--cluster', cluster], { env, encoding: 'utf8', cwd: work });
+  const { platformImages } = await import(join(repo, 'dist', 'steps', 'up.js'));
+  const { loadConfig } = await import(join(repo, 'dist', 'config', 'load.js'));
+  const created = platformImages({ config: loadConfig({ cwd: '/', env: {} }).config }).filter((ref) => spawnSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' }).status !== 0);
+  for (const ref of created) buildTestImage(ref);
+  const recordFile = join(home, 'clusters', cluster, 'forwards.json');
+  const record = () => (existsSync(recordFile) ? JSON.parse(readFileSync(recordFile, 'utf8')) : undefined);
+  try {
+    floeDev('up'); // installs; starts the forwards too once up's forwards step is in
+    const start = floeDev('forward', 'start');
+    if (start.status !== 0) throw new Error(`bench: forward start failed (exit ${start.status}):\n${start.stderr.slice(-3000)}`);
+
+    const smokes = Array.from({ length: 5 }, () => {
+      const r = floeDev('smoke', '--json');
+      if (r.status !== 0) throw new Error(`bench: smoke failed:\n${r.stdout.slice(-3000)}`);
+      const report = JSON.parse(r.stdout);
+      return { wall: report.durationMs, slowest: Math.max(...report.checks.map((c) => c.latencyMs)) };
+    });
+    const ratios = smokes.map((x) => x.wall / x.slowest);
+    const mid = smokes[ratios.indexOf(median(ratios))];
+    rows.push({
+      name: 'smoke vs slowest check (median of 5)',
+      value: `${median(ratios).toFixed(2)}×`,
+      target: '≤ 1.2×',
+      ratio: (median(ratios) / 1.2).toFixed(2),
+      note: `all checks ${mid.wall} ms, slowest one ${mid.slowest} ms (HTTP latencies ${JSON.stringify(SMOKE_LATENCY_MS)})`,
+    });
+
+    // Drop a forward (the fake's SIGUSR1: "lost connection to pod", exit 1) and time until the supervisor's
+    // record shows a new kubectl for it, up (its probe answered). Polled every 10 ms.
+    const keys = ['polaris', 'polarisManagement', 'dagster', 'cube', 'minio'];
+    const recoveries = [];
+    for (let i = 0; i < 20; i++) {
+      const key = keys[i % keys.length];
+      const before = record().forwards.find((f) => f.key === key).pid;
+      const t0 = process.hrtime.bigint();
+      process.kill(before, 'SIGUSR1');
+      for (;;) {
+        const f = record()?.forwards.find((x) => x.key === key);
+        if (f && f.pid !== undefined && f.pid !== before && f.state === 'up') break;
+        if (Number(process.hrtime.bigint() - t0) / 1e6 > 30_000) throw new Error(`bench: ${key} did not come back within 30 s`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      recoveries.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    report('forward recovery after a drop (max of 20)', Math.max(...recoveries), 'ms', { op: '≤', value: 3000 }, `median ${Math.round(median(recoveries))} ms; first retry after 200 ms, then kubectl start and one probe`);
+  } finally {
+    floeDev('down');
+    removeImages(created);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 const widths = ['name', 'value', 'target', 'ratio'].map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
 const line = (r) => [r.name.padEnd(widths[0]), r.value.padStart(widths[1]), r.target.padEnd(widths[2]), r.ratio.padStart(widths[3]), r.note].join('  ');
 console.log(line({ name: 'figure', value: 'value', target: 'target', ratio: 'ratio', note: 'note' }));

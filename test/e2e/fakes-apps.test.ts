@@ -16,15 +16,21 @@ const polaris: Manifest[] = [
   service('polaris', [{ name: 'api', port: 8181, targetPort: 'api' }]),
 ];
 const sample = 'cubes:\n  - name: platform_components\n    sql: SELECT 1 AS layer\n    measures:\n      - name: count\n        type: count\n    dimensions:\n      - name: component\n        sql: component\n        type: string\n';
-const cube: Manifest[] = [
-  configMap('cube-model', { 'platform_components.yml': sample }),
-  secret('cube-credentials', { 'api-secret': CUBE_SECRET }),
-  deployment('cube', {
+/** Cube with its model file mounted into /cube/conf/model on its own (subPath), as the product mounts it. */
+function cubeDeployment(): Manifest {
+  const d = deployment('cube', {
     image: 'cubejs/cube:v1.8.26',
     ports: [{ containerPort: 4000 }],
     env: [{ name: 'CUBEJS_API_SECRET', valueFrom: { secretKeyRef: { name: 'cube-credentials', key: 'api-secret' } } }],
     volumes: [{ name: 'model', configMap: { name: 'cube-model' } }],
-  }),
+  }) as Obj;
+  d.spec.template.spec.containers[0].volumeMounts = [{ name: 'model', mountPath: '/cube/conf/model/platform_components.yml', subPath: 'platform_components.yml' }];
+  return d;
+}
+const cube: Manifest[] = [
+  configMap('cube-model', { 'platform_components.yml': sample }),
+  secret('cube-credentials', { 'api-secret': CUBE_SECRET }),
+  cubeDeployment(),
   service('cube', [{ port: 4000 }]),
 ];
 
