@@ -16,9 +16,9 @@ import { FAST, NS, world, type Obj } from './world.js';
  */
 const READY = {
   up: false, // `floe-dev up` through install, readiness, bootstrap and forwards (up exits 1 after the images step today)
-  smokeStatus: false, // `floe-dev smoke` and `floe-dev status`
+  smokeStatus: true, // `floe-dev smoke` and `floe-dev status`
   faults: true, // the readiness step failing fast on pod faults (design §5.5)
-  forwards: false, // the forward supervisor (design §5.7) and `floe-dev forward`
+  forwards: true, // the forward supervisor (design §5.7) and `floe-dev forward`
   load: false, // `floe-dev load IMAGE...`
 };
 const PENDING: Record<keyof typeof READY, string> = {
@@ -54,7 +54,9 @@ describeWhen('smokeStatus', 'floe-dev up → smoke → status → down', () => {
     for (const image of w.images) expect(held.some((t) => t.endsWith(image.split('/').pop() as string))).toBe(true);
     expect(h().state.calls('kind').filter((c) => c.argv[0] === 'load')).toHaveLength(1);
     // Every kubectl call named the kubeconfig and context (the fake enforces it; no call failed for that).
-    expect(h().state.calls('kubectl').every((c) => c.argv.includes('--kubeconfig') && c.argv.includes('--context'))).toBe(true);
+    // (`kubectl version --client`, preflight's, talks to no cluster.)
+    const clusterCalls = h().state.calls('kubectl').filter((c) => !c.argv.includes('--client'));
+    expect(clusterCalls.filter((c) => !(c.argv.includes('--kubeconfig') && c.argv.includes('--context')))).toEqual([]);
     expect(statSync(join(h().floeHome, 'clusters', w.cluster, 'credentials.json')).mode & 0o777).toBe(0o600);
 
     // Forwards: recorded by the fake kubectl, on the configured ports.
@@ -172,9 +174,13 @@ describeWhen('forwards', 'floe-dev forwards', () => {
   const h = useHarness();
 
   it('restarts a forward that drops, and status reports it up again', async () => {
-    const w = await world(h(), { forwards: { polaris: { dropAfterRequests: 1, drops: 1 } } });
+    const w = await world(h());
     expect((await w.floeDev(['up'])).exitCode).toBe(0);
-    const dropped = () => h().state.calls('kubectl').filter((c) => c.argv.includes('port-forward') && c.argv.includes('svc/polaris') && c.exitCode === 1);
+    // From now on the first polaris forward started drops after its first request (the supervisor's probe).
+    expect((await w.floeDev(['forward', 'stop'])).exitCode).toBe(0);
+    h().writeScenario({ ...(JSON.parse(readFileSync(join(h().stateDir, 'scenario.json'), 'utf8')) as Scenario), forwards: { polaris: { dropAfterRequests: 1, drops: 1 } } });
+    expect((await w.floeDev(['forward', 'start'])).exitCode).toBe(0);
+    const dropped = () => h().state.calls('kubectl').filter((c) => c.argv.includes('port-forward') && c.argv.some((a) => /^(svc|service)\/polaris$/.test(a)) && c.exitCode === 1);
     await waitFor(() => dropped().length >= 1, 10_000, 'the first polaris forward to drop');
     const up = new RegExp(`polaris\\s+http://127\\.0\\.0\\.1:${w.ports.polaris}\\s+\\(up\\)`);
     await waitFor(async () => up.test((await w.floeDev(['status'])).stdout), 10_000, 'polaris forward up again');
