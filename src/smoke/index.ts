@@ -27,6 +27,8 @@ export async function smoke(ctx: Context, onResult?: (result: SmokeResult) => vo
   if (!existsSync(ctx.paths.credentials)) {
     throw new FloeError(`no credentials for cluster ${ctx.config.cluster.name} (${ctx.paths.credentials}): run floe-dev up`, { hint: 'floe-dev up installs the platform and writes them' });
   }
+  const record = readForwardRecord(ctx.paths.forwards);
+  if (!record || !supervisorRunning(record)) ctx.log.warn('the forwards are not running, so the checks cannot reach the services: `floe-dev forward start` starts them');
   const { loadOrCreateCredentials } = await import('../platform/credentials.js');
   const credentials = loadOrCreateCredentials(ctx.paths.credentials);
   return runSmoke({
