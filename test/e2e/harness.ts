@@ -468,7 +468,14 @@ function withImagesLock<T>(fn: () => T): T {
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(lock, { encoding: 'utf8', flag: 'r' }) || NaN);
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(lock, { encoding: 'utf8', flag: 'r' }) || NaN);
+      } catch (readError) {
+        // Released between our open and this read: try again at once.
+        if ((readError as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw readError;
+      }
       if (Number.isInteger(owner) && !pidAlive(owner)) rmSync(lock, { force: true });
       if (Date.now() > deadline) throw new Error(`test image lock ${lock} held by pid ${owner} for 30s`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); // a synchronous 20 ms pause
