@@ -61,7 +61,7 @@ async function polarisAuth(base: string): Promise<Record<string, string>> {
 describe('fake Polaris: the Iceberg REST namespace API', () => {
   const h = useHarness();
 
-  it('needs the content grant, then creates (200, then 409), lists and loads namespaces; drops only an empty catalog', async () => {
+  it('needs the content grant, then creates (200, then 409), lists, loads and drops namespaces; drops only an empty catalog', async () => {
     const { base } = await forwardTo(h(), polaris, 'svc/polaris', 8181);
     const auth = await polarisAuth(base);
     const catalog = { catalog: { name: 'floe', type: 'INTERNAL', properties: { 'default-base-location': 's3://warehouse' }, storageConfigInfo: { storageType: 'S3', allowedLocations: ['s3://warehouse'] } } };
@@ -97,6 +97,9 @@ describe('fake Polaris: the Iceberg REST namespace API', () => {
     const notEmpty = await fetch(`${base}/api/management/v1/catalogs/floe`, { method: 'DELETE', headers: auth });
     expect(notEmpty.status).toBe(400);
     expect(((await notEmpty.json()) as Obj).error.message).toBe('Catalog floe cannot be dropped, it is not empty');
+    expect((await fetch(`${namespaces}/floe_smoke`, { method: 'DELETE', headers: auth })).status).toBe(204);
+    expect((await fetch(`${namespaces}/floe_smoke`, { method: 'DELETE', headers: auth })).status).toBe(404);
+    expect((await fetch(`${base}/api/management/v1/catalogs/floe`, { method: 'DELETE', headers: auth })).status).toBe(204);
   });
 
   it('drops an empty catalog (204), then it is gone (404)', async () => {
