@@ -44,26 +44,31 @@ export const BOOTSTRAP_RUNNERS: Record<BootstrapName, (env: BootstrapEnv) => Pro
     }),
 };
 
-/** A port-forward may lose the race with a pod that just turned ready: a few attempts. */
+/** A port-forward may lose the race with a pod that just turned ready, or drop mid-way: a few attempts. */
 const FORWARD_ATTEMPTS = 3;
 
-/** Runs `fn` with `http://127.0.0.1:<port>` forwarded to `service:remotePort`, and stops the forward after. */
+/**
+ * Runs `fn` with `http://127.0.0.1:<port>` forwarded to `service:remotePort`, and stops the forward after. A forward
+ * that cannot start, or a connection that fails through it (refused, reset), gets a fresh forward and another try.
+ */
 async function through<T>(env: BootstrapEnv, service: string, remotePort: number, fn: (base: string) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     let forward;
     try {
-      env.progress(`port-forward to ${service}:${remotePort}`);
+      env.progress(`port-forward to ${service}:${remotePort}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       forward = await env.kubectl.portForward(env.config.namespace, `service/${service}`, remotePort);
-    } catch (error) {
-      if (env.signal.aborted || attempt >= FORWARD_ATTEMPTS) {
-        throw error instanceof FloeError ? error : new FloeError(`could not reach ${service}: ${(error as Error).message}`, { cause: error });
-      }
-      continue;
-    }
-    try {
       return await fn(`http://127.0.0.1:${forward.localPort}`);
+    } catch (error) {
+      const retryable = !(error instanceof FloeError) || forward === undefined;
+      if (env.signal.aborted || !retryable) throw error;
+      if (attempt >= FORWARD_ATTEMPTS) {
+        throw new FloeError(`could not reach ${service}:${remotePort} through a port-forward (${attempt} attempts): ${(error as Error).message}`, {
+          hint: `\`floe-dev status\` shows whether ${service} is healthy; run \`floe-dev up\` again`,
+          cause: error,
+        });
+      }
     } finally {
-      await forward.process.stop();
+      await forward?.process.stop();
     }
   }
 }

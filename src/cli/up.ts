@@ -57,6 +57,10 @@ export const upCommand = defineCommand<UpArgs>({
       io.stdout(ctx.output === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : formatUpSummary(summary));
     } catch (error) {
       runLog.write(`up failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (io.signal.aborted && ctx.cache.get('forwards.startedByThisRun')) {
+        const { stopForwards } = await import('../forward/state.js');
+        await stopForwards(ctx.paths.forwards, ctx.clock);
+      }
       if (io.signal.aborted) io.stderr(`${whatWasLeft(ctx)}\n`);
       else io.stderr(`(the run's log: ${runLog.path})\n`);
       if (deadline.aborted && !io.signal.aborted) {

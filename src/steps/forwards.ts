@@ -8,6 +8,8 @@ export const forwardsStep: Step = {
   title: 'Forwards',
   run: async (ctx, report) => {
     const { record, started, notes } = await ensureForwards(ctx, { progress: (text) => report.progress(text) });
+    // If up is stopped after this, what this run started is stopped with it (forwards already running stay).
+    if (started) ctx.cache.set('forwards.startedByThisRun', true);
     for (const note of notes) ctx.log.warn(note);
     report.done(`Forwards ${started ? 'started' : 'running'}: ${forwardSummary(record)}`);
   },

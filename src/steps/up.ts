@@ -1,11 +1,12 @@
 // The steps of `up`, top to bottom. Each is one module; later stages join this list.
 import type { Context } from '../context.js';
-import { NotImplementedError } from '../errors.js';
 import { imagesFor, renderKindConfig, selectServices } from '../platform/index.js';
 import { clusterStep } from './cluster.js';
+import { forwardsStep } from './forwards.js';
 import { imagesStep } from './images.js';
 import { installStep } from './install.js';
 import { preflightStep } from './preflight.js';
+import { smokeStep } from './smoke.js';
 import type { Step } from './step.js';
 
 export interface UpOptions {
@@ -30,12 +31,9 @@ export function upSteps(options: UpOptions): Step[] {
     imagesStep(platformImages),
     // Apply each service once its dependencies are ready, wait for it (failing fast), bootstrap, prune.
     installStep({ partial: options.partial }),
-    // Port-forwards and smoke checks: the next stage of floe-dev.
-    {
-      title: 'Forwards',
-      run: async () => {
-        throw new NotImplementedError('port-forwarding the platform (Dagster, Polaris, Cube, MinIO) and smoke-checking it');
-      },
-    },
+    // The detached forward supervisor: Dagster, Polaris, Cube and MinIO on 127.0.0.1 (kept running after up).
+    forwardsStep,
+    // Health and deep checks through the forwards; --skip-smoke leaves them out.
+    { ...smokeStep, enabled: () => !options.skipSmoke },
   ];
 }

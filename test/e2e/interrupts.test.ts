@@ -35,18 +35,25 @@ const POINTS: Point[] = [
   { name: 'readiness of a reused cluster', when: /Apache Polaris \(polaris\): Deployment 0\/1 ready/, scenario: hold('polaris'), existing: true },
   { name: 'bucket bootstrap', when: /Warehouse bucket: port-forward to minio/, scenario: hold('polaris') },
   { name: 'Polaris bootstrap', when: /Polaris catalog: port-forward to polaris|realm POLARIS: getting a token/ },
+  { name: 'forward start', when: /starting the forward supervisor/ },
+  { name: 'smoke', when: /❯ Smoke checks/ },
   { name: 'by time, early', when: { afterMs: 700 } },
   { name: 'by time, later', when: { afterMs: 2_500 } },
 ];
 
-/** The processes carrying this test's state folder, once those already dying have had a moment to go. */
-async function ourProcessesAfterExit(h: Harness): Promise<number[]> {
+/**
+ * The processes carrying this test's state folder that were not there before the run (forwards an earlier up
+ * started stay, as they should), once those already dying have had a moment to go.
+ */
+async function newProcessesAfterExit(h: Harness, before: ReadonlySet<number>): Promise<number[]> {
   const marker = `FAKE_TOOLS_STATE=${h.stateDir}`;
-  await waitFor(() => processesWithMarker(marker).length === 0, 5_000, 'processes of ours to end').catch(() => undefined);
-  return processesWithMarker(marker);
+  const fresh = () => processesWithMarker(marker).filter((pid) => !before.has(pid));
+  await waitFor(() => fresh().length === 0, 5_000, 'processes of ours to end').catch(() => undefined);
+  return fresh();
 }
 
 async function interruptAt(h: Harness, w: World, point: Point): Promise<void> {
+  const before = new Set(processesWithMarker(`FAKE_TOOLS_STATE=${h.stateDir}`));
   const run = w.spawnFloeDev(['up']);
   if (point.when instanceof RegExp) await run.waitForOutput(point.when, 40_000);
   else await new Promise((r) => setTimeout(r, (point.when as { afterMs: number }).afterMs));
@@ -55,7 +62,7 @@ async function interruptAt(h: Harness, w: World, point: Point): Promise<void> {
   expect(r.exitCode, `${point.name}: exit code\n${r.stderr}`).toBe(130);
   expect(r.stderr).toMatch(/up was stopped: .* `floe-dev up` finishes the work/);
   // Nothing of ours is left: every process that floe-dev or the fakes started carries the test's state folder.
-  expect(await ourProcessesAfterExit(h), `${point.name}: processes left running`).toEqual([]);
+  expect(await newProcessesAfterExit(h, before), `${point.name}: processes left running`).toEqual([]);
   expect(existsSync(join(h.floeHome, 'clusters', `${w.cluster}.lock`)), `${point.name}: lock released`).toBe(false);
 }
 
