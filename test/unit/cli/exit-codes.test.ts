@@ -65,7 +65,7 @@ describe('exit codes', () => {
     try {
       const r = await cli(['config']);
       expect(r.exitCode).toBe(2);
-      expect(r.stderr).toMatch(/`forwards.cube`.*between 1 and 65535/);
+      expect(r.stderr).toMatch(/`forwards.cube`.*out of range: write a port number from 1 to 65535/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
       const verbose = await cli(['config', '--verbose']);
       expect(verbose.exitCode).toBe(2);
