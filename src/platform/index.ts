@@ -37,7 +37,7 @@ export {
   type RenderInput,
 } from './render.js';
 export { resolveImage, resolveResources } from './overrides.js';
-export { formatSummary, MEMORY_BUDGET, resourceSummary, type ResourceSummary, type ServiceResources } from './summary.js';
+export { formatSummary, MEMORY_BUDGET, resourceSummary, summaryJson, type ResourceSummary, type ServiceResources } from './summary.js';
 
 export {
   ensureCredentials,

@@ -49,10 +49,10 @@ describe('exit codes', () => {
   });
 
   it.each([
-    [[], /Name a command/],
-    [['bogus'], /Unknown argument: bogus/],
-    [['config', '--output', 'xml'], /Invalid values/],
-    [['forward', 'sideways'], /Choices: "start", "stop", "status"/],
+    [[], /^error: no command given$/m],
+    [['bogus'], /^error: unknown command "bogus"/m],
+    [['config', '--output', 'xml'], /^error: --output: value "xml" is not allowed; allowed: text, json$/m],
+    [['forward', 'sideways'], /^error: <action>: value "sideways" is not allowed; allowed: start, stop, status$/m],
   ])('2 for bad usage: %j', async (args, message) => {
     const r = await cli(args);
     expect(r.exitCode).toBe(2);

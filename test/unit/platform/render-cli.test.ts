@@ -67,7 +67,7 @@ describe('floe-dev render', () => {
   it('refuses an unknown component with exit 2, listing the choices', async () => {
     const r = await render(['--component', 'warehouse']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/Choices: "storage", "catalog", "observability", "orchestrator", "semantic"/);
+    expect(r.err).toMatch(/^error: --component: value "warehouse" is not allowed; allowed: storage, catalog, observability, orchestrator, semantic$/m);
   });
 
   it('prints the resource summary with --summary, and as JSON with --json', async () => {
