@@ -2,6 +2,7 @@
 import type { Clock } from './clock.js';
 import type { Config } from './config/schema.js';
 import type { Logger } from './log.js';
+import type { RunLog } from './runlog.js';
 import type { ClusterPaths } from './state/paths.js';
 import type { Tools } from './tools/index.js';
 
@@ -25,4 +26,6 @@ export interface Context {
   output: OutputFormat;
   /** Results of expensive lookups shared between steps (e.g. engine info). */
   cache: Map<string, unknown>;
+  /** This run's log file in the state folder (up and down open one), for what only the log keeps. */
+  runLog?: RunLog;
 }

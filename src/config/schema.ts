@@ -86,8 +86,11 @@ export const configSchema = z.strictObject({
   services: z.partialRecord(z.enum(SERVICES), serviceOverride).default({}),
   semantic: z
     .strictObject({
-      /** Cube's cache and queue driver: Cube Store (as in production) or in-process memory (lightest). */
-      cache: z.enum(['cubestore', 'memory']).default('cubestore'),
+      /**
+       * Cube's cache and queue driver: Cube Store (as in production), in-process memory (lightest), or `auto`:
+       * Cube Store where Cube publishes its versioned image (amd64), memory elsewhere (arm64, cube-js/cube#8570).
+       */
+      cache: z.enum(['auto', 'cubestore', 'memory']).default('auto'),
     })
     .prefault({}),
   images: z

@@ -91,3 +91,80 @@ export function dependencyMap(nodes: readonly GraphNode[]): Map<string, string[]
   validateGraph(nodes);
   return new Map(nodes.map((n) => [n.name, [...n.dependsOn]]));
 }
+
+export interface GraphRun {
+  /** Finished, in the order they finished. */
+  done: string[];
+  /** The first failure, and any that failed while it was being reported. */
+  failed: { name: string; error: unknown }[];
+  /** Never started because something they wait for failed or the run was stopped. */
+  skipped: string[];
+  /** Started, then stopped because another node failed (or the run was stopped). */
+  stopped: string[];
+}
+
+export interface GraphRunOptions<T extends GraphNode> {
+  /** Stops the run: running nodes see their signal aborted, nothing new starts. */
+  signal?: AbortSignal;
+  /** A node waits on these before it starts (e.g. to show "waiting for catalog-db"). */
+  onWaiting?(node: T, waitingFor: string[]): void;
+  onSkipped?(node: T, because: string): void;
+}
+
+/**
+ * Runs every node as soon as the nodes it depends on have finished: no waves, so a slow service holds up only
+ * what depends on it. The first failure stops the run (fail fast): running nodes are aborted through their
+ * signal, and nodes not yet started are skipped. Resolves when every started node has settled.
+ */
+export async function runGraph<T extends GraphNode>(
+  nodes: readonly T[],
+  run: (node: T, signal: AbortSignal) => Promise<void>,
+  options: GraphRunOptions<T> = {},
+): Promise<GraphRun> {
+  validateGraph(nodes);
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const outcome: GraphRun = { done: [], failed: [], skipped: [], stopped: [] };
+  const finished = new Map<string, Promise<boolean>>();
+  const settled = new Set<string>();
+
+  const start = (node: T): Promise<boolean> => {
+    const existing = finished.get(node.name);
+    if (existing) return existing;
+    const promise = (async () => {
+      const deps = node.dependsOn.map((d) => ({ name: d, ok: start(byName.get(d)!) }));
+      const pending = node.dependsOn.filter((d) => !settled.has(d));
+      if (pending.length > 0) options.onWaiting?.(node, pending);
+      const results = await Promise.all(deps.map(async (d) => ({ name: d.name, ok: await d.ok })));
+      const blocked = results.find((r) => !r.ok);
+      if (blocked || signal.aborted) {
+        const because = blocked ? `${blocked.name} did not finish` : 'the run was stopped';
+        outcome.skipped.push(node.name);
+        settled.add(node.name);
+        options.onSkipped?.(node, because);
+        return false;
+      }
+      try {
+        await run(node, signal);
+        outcome.done.push(node.name);
+        return true;
+      } catch (error) {
+        // Failing because the run was already stopping is not a failure of its own.
+        if (signal.aborted) outcome.stopped.push(node.name);
+        else {
+          outcome.failed.push({ name: node.name, error });
+          stop.abort(error);
+        }
+        return false;
+      } finally {
+        settled.add(node.name);
+      }
+    })();
+    finished.set(node.name, promise);
+    return promise;
+  };
+
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  await Promise.all(nodes.map(start));
+  return outcome;
+}

@@ -2,9 +2,11 @@
 export { CATALOG, serviceByName } from './catalog.js';
 export { COMPONENTS, SERVICES, type ComponentName, type ServiceName } from './names.js';
 export type {
+  Architecture,
   ForwardKey,
   ForwardSpec,
   KubeObject,
+  MemoryFloor,
   PortSpec,
   ReadinessSpec,
   RenderContext,
@@ -37,6 +39,16 @@ export {
   type RenderInput,
 } from './render.js';
 export { resolveImage, resolveResources } from './overrides.js';
+export {
+  ARCHITECTURES,
+  architectureFix,
+  architectureNotes,
+  forArchitecture,
+  hostArchitecture,
+  imageExpectations,
+  semanticCache,
+  type ImageExpectation,
+} from './architecture.js';
 export { formatSummary, MEMORY_BUDGET, resourceSummary, summaryJson, type ResourceSummary, type ServiceResources } from './summary.js';
 
 export {
@@ -49,5 +61,6 @@ export {
 } from './credentials.js';
 export { SECRETS, secretValues } from './secrets.js';
 export { WAREHOUSE_BUCKET } from './services/minio-bucket.js';
+export { BOOTSTRAP, type BootstrapName, type BootstrapSpec } from './bootstrap.js';
 
 export { KIND_TEMPLATE, renderKindConfig, type KindConfig } from './kind-config.js';

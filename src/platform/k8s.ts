@@ -15,6 +15,7 @@ import type {
   IService,
 } from 'kubernetes-models/v1';
 import type { ServiceName } from './names.js';
+import { mebibytes, parseMemory } from './quantity.js';
 import type { RenderContext, ResourceSpec, ServiceDefinition } from './types.js';
 
 export const PART_OF = 'floe-platform';
@@ -65,6 +66,15 @@ export function resources(spec: ResourceSpec): IResourceRequirements {
     requests: { cpu: spec.requests.cpu, memory: spec.requests.memory },
     limits: { cpu: spec.limits.cpu, memory: spec.limits.memory },
   };
+}
+
+/**
+ * GOMEMLIMIT at a share of the container's memory limit (80%, as the OpenTelemetry collector chart's
+ * `useGOMEMLIMIT` sets it): the Go runtime collects harder near the limit instead of running into the OOM killer.
+ */
+export function goMemLimit(spec: ResourceSpec, share = 0.8): string {
+  const limit = parseMemory(spec.limits.memory) ?? 0;
+  return `${Math.max(1, mebibytes(limit * share))}MiB`;
 }
 
 /** Small and fixed: init containers only wait for something. */

@@ -1,5 +1,6 @@
 // Which services a configuration installs: enabled components, the components they depend on, and the order.
 import type { Config } from '../config/schema.js';
+import { BOOTSTRAP, type BootstrapSpec } from './bootstrap.js';
 import { CATALOG } from './catalog.js';
 import { CatalogError, dependencyMap, topoOrder, validateGraph, waves, type GraphNode } from './graph.js';
 import type { ComponentName, ServiceName } from './names.js';
@@ -17,20 +18,31 @@ export function effectiveDependencies(def: ServiceDefinition, config: Config, ca
   });
 }
 
-/** The enabled components plus, transitively, every component their services depend on. */
-export function componentClosure(config: Config, catalog: readonly ServiceDefinition[] = CATALOG): Set<ComponentName> {
+/**
+ * The enabled components plus, transitively, every component their services and bootstrap tasks depend on
+ * (the catalog's Iceberg catalog lives in the storage component's bucket, so `catalog` brings `storage`).
+ */
+export function componentClosure(
+  config: Config,
+  catalog: readonly ServiceDefinition[] = CATALOG,
+  bootstrap: readonly BootstrapSpec[] = catalog === CATALOG ? BOOTSTRAP : [],
+): Set<ComponentName> {
   validateGraph(catalog);
-  const byName = new Map(catalog.map((s) => [s.name, s]));
+  const componentOf = new Map<string, ComponentName>([...catalog.map((s) => [s.name, s.component] as const), ...bootstrap.map((b) => [b.name, b.component] as const)]);
   const components = new Set<ComponentName>(config.components);
+  const needs = [
+    ...catalog.filter((def) => isEnabled(def, config)).map((def) => ({ component: def.component, deps: effectiveDependencies(def, config, catalog) as readonly string[] })),
+    ...bootstrap.map((b) => ({ component: b.component, deps: b.dependsOn as readonly string[] })),
+  ];
   let grew = true;
   while (grew) {
     grew = false;
-    for (const def of catalog) {
-      if (!components.has(def.component) || !isEnabled(def, config)) continue;
-      for (const dep of effectiveDependencies(def, config, catalog)) {
-        const target = byName.get(dep)!;
-        if (!components.has(target.component)) {
-          components.add(target.component);
+    for (const need of needs) {
+      if (!components.has(need.component)) continue;
+      for (const dep of need.deps) {
+        const target = componentOf.get(dep);
+        if (target && !components.has(target)) {
+          components.add(target);
           grew = true;
         }
       }

@@ -7,10 +7,13 @@ import { parseCpu, parseMemory } from './quantity.js';
 import { renderPlatformByService } from './render.js';
 import type { KubeObject, WorkloadKind } from './types.js';
 
-/** Design §4: the default platform fits an 8 GB Docker VM. */
+/**
+ * Design §4: the default platform's requests fit an 8 GB Docker VM next to kind (~1 GiB); its limits, sized from
+ * what the services really use (each catalog entry's memoryFloor), may sum to 8 GiB.
+ */
 export const MEMORY_BUDGET = {
   requests: 3 * 2 ** 30,
-  limits: 6 * 2 ** 30,
+  limits: 8 * 2 ** 30,
 } as const;
 
 export interface Amounts {

@@ -14,6 +14,17 @@ export type KubeObject = INamespace | ISecret | IConfigMap | IPersistentVolumeCl
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'Job';
 
+/** The OCI architectures kind node images exist for, hence the ones the platform runs on. */
+export type Architecture = 'amd64' | 'arm64';
+
+/** The least memory limit the evidence supports for a service's main container, and that evidence. */
+export interface MemoryFloor {
+  /** A Kubernetes memory quantity; the default limit must be at least this. */
+  memory: string;
+  /** Where the figure comes from (an upstream issue, chart or doc; "estimate: ..." says why when none exists). */
+  source: string;
+}
+
 /** The local port keys of `config.forwards` that a service can ask for. */
 export type ForwardKey = 'dagster' | 'polaris' | 'polarisManagement' | 'cube' | 'minio';
 
@@ -106,16 +117,20 @@ export interface ServiceDefinition {
   kind: WorkloadKind;
   /** Default main image (pinned; `services.<name>.image` overrides it). */
   image: string;
+  /** Where the default main image is published (`npm run check-images` confirms it against the registry). */
+  architectures: readonly Architecture[];
   /** Every image the service's pods use, main container first (init containers use other services' images). */
   images(ctx: Pick<RenderContext, 'image'>): string[];
   ports: readonly PortSpec[];
   readiness: ReadinessSpec;
   /** Services this one waits for. A dependency on a service disabled by configuration is dropped. */
   dependsOn: readonly ServiceName[];
-  /** False when configuration turns the service off (e.g. Cube Store with `semantic.cache: memory`). */
+  /** False when configuration turns the service off (e.g. Cube Store when `semantic.cache` resolves to memory). */
   enabled?(config: Config): boolean;
   /** Dev-sized requests and limits of the main container. */
   resources: ResourceSpec;
+  /** What the main container's memory limit may not go below, with its source. */
+  memoryFloor: MemoryFloor;
   forwards?: readonly ForwardSpec[];
   smoke?: readonly SmokeCheck[];
   /** Secret names the service's pods read (rendered once even when several services share one). */

@@ -238,6 +238,41 @@ export function evaluateImageStore(info: Pick<EngineInfo, 'containerdImageStore'
 }
 
 // ----------------------------------------------------------------------------------------------------------
+// Architecture
+
+/** What the platform will run on the engine's architecture (computed from the catalog by the check). */
+export interface ArchitectureFacts {
+  /** The engine's (and so the kind node's) OCI architecture. */
+  arch: string;
+  /** Default images the configuration runs that are not published for `arch`, each with its fix. */
+  unsupported: readonly { service: string; image: string; fix: string }[];
+  /** Services whose image the user overrode: their architecture is checked once pulled. */
+  overridden: readonly string[];
+  /** The choices the platform makes for `arch` (e.g. Cube's cache in memory on arm64). */
+  notes: readonly string[];
+}
+
+/** fail when a default image cannot run on the node; otherwise ok, saying what was chosen for this architecture. */
+export function evaluateArchitecture(f: ArchitectureFacts): Finding {
+  if (!['amd64', 'arm64'].includes(f.arch)) {
+    return { status: 'fail', detail: `no platform images for ${f.arch || 'an unknown architecture'} (kind runs on amd64 and arm64)`, fix: 'run floe-dev on an amd64 or arm64 machine' };
+  }
+  const overridden = f.overridden.length
+    ? `; ${f.overridden.length === 1 ? 'the image' : 'the images'} you set for ${f.overridden.join(', ')} ${f.overridden.length === 1 ? 'is' : 'are'} checked after pulling`
+    : '';
+  if (f.unsupported.length > 0) {
+    const what = f.unsupported.map((u) => `${u.image} (${u.service})`).join(', ');
+    return {
+      status: 'fail',
+      detail: `${f.arch} node: ${what} ${f.unsupported.length === 1 ? 'is' : 'are'} not published for linux/${f.arch}${overridden}`,
+      fix: [...new Set(f.unsupported.map((u) => u.fix))].join('; '),
+    };
+  }
+  const notes = f.notes.length ? `; ${f.notes.join(' ')}` : '';
+  return { status: 'ok', detail: `${f.arch}: every platform image is published for linux/${f.arch}${overridden}${notes}` };
+}
+
+// ----------------------------------------------------------------------------------------------------------
 // kind and kubectl
 
 export interface ToolProbe {

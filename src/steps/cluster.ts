@@ -16,6 +16,11 @@ export interface ClusterRecord {
   createdAt: string;
   /** The user's kubeconfig the context was merged into, when `cluster.mergeKubeconfig` was on. */
   mergedKubeconfig?: string;
+  /**
+   * Written before `kind create` starts and cleared once it succeeded: a record still marked so belongs to a
+   * create that was cut short (a forced exit), whose half-made cluster floe-dev may delete.
+   */
+  creating?: boolean;
 }
 
 /** The kind config the user's configuration asks for, and its hash (drift detection). */
@@ -69,8 +74,8 @@ export async function ensureCluster(ctx: Context, options: ClusterOptions, repor
   let exists = (await kind.getClusters()).includes(name);
   let record = readClusterRecord(ctx);
 
-  if (exists && options.recreate) {
-    report.progress(`deleting cluster ${name} (--recreate)`);
+  if (exists && (options.recreate || record?.creating)) {
+    report.progress(record?.creating ? `deleting the half-made cluster ${name} of a create that was cut short` : `deleting cluster ${name} (--recreate)`);
     await deleteClusterAndState(ctx, record);
     exists = false;
     record = undefined;
@@ -97,12 +102,14 @@ export async function ensureCluster(ctx: Context, options: ClusterOptions, repor
           cause: error,
         });
       });
+    ctx.cache.set('cluster', { name, kubernetes: version, created: false });
     report.done(`Cluster ${name} reused (Kubernetes ${version})`);
     return;
   }
 
   await createCluster(ctx, options, wanted, report);
   const version = await kubectlFor(ctx).serverVersion();
+  ctx.cache.set('cluster', { name, kubernetes: version, created: true });
   report.done(`Cluster ${name} created (Kubernetes ${version})`);
 }
 
@@ -113,20 +120,29 @@ async function createCluster(ctx: Context, options: ClusterOptions, wanted: Want
   mkdirSync(ctx.paths.dir, { recursive: true, mode: 0o700 });
   const configFile = join(ctx.paths.dir, 'kind-config.yaml');
   writeFileSync(configFile, wanted.yaml);
+  const record: ClusterRecord = { name, configHash: wanted.hash, nodeImage: wanted.nodeImage, createdAt: new Date(ctx.clock.now()).toISOString() };
 
   for (let attempt = 1; ; attempt++) {
     report.progress(`creating kind cluster ${name}${attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''}`);
+    // Ownership is on record before kind starts: a create cut short by a forced exit is ours to clean up next time.
+    writeRecord(ctx, { ...record, creating: true });
     try {
       await kindFor(ctx).createCluster({ name, configFile, kubeconfig: ctx.paths.kubeconfig }, options.createTimeoutMs ?? 600_000);
       break;
     } catch (error) {
-      // Never leave a half-created cluster behind; the cleanup must run even after Ctrl-C.
-      await kindFor(ctx, false).deleteCluster(name, ctx.paths.kubeconfig).catch(() => undefined);
-      if (ctx.signal.aborted) throw error;
       const reason = reasonOf(error);
-      if (/already exist/i.test(reason)) {
+      if (!ctx.signal.aborted && /already exist/i.test(reason)) {
+        // kind made nothing: the cluster of that name is someone else's, and stays.
+        rmSync(ctx.paths.clusterRecord, { force: true });
         throw new FloeError(`another process created a kind cluster named "${name}" meanwhile: ${reason}`, { cause: error });
       }
+      // Never leave a half-created cluster behind; the cleanup must run even after Ctrl-C. Once it is gone, so is
+      // the record (kept when the delete failed: the next up cleans up then).
+      const cleaned = await kindFor(ctx, false)
+        .deleteCluster(name, ctx.paths.kubeconfig)
+        .then(() => true, () => false);
+      if (cleaned) rmSync(ctx.paths.clusterRecord, { force: true });
+      if (ctx.signal.aborted) throw error;
       if (attempt >= attempts) {
         throw new FloeError(`creating kind cluster "${name}" failed after ${attempts} attempts: ${reason}`, {
           hint: 'run `floe-dev doctor` (Docker memory, disk, ports), then try again; --verbose shows kind\'s output',
@@ -139,11 +155,14 @@ async function createCluster(ctx: Context, options: ClusterOptions, wanted: Want
     }
   }
 
-  const record: ClusterRecord = { name, configHash: wanted.hash, nodeImage: wanted.nodeImage, createdAt: new Date(ctx.clock.now()).toISOString() };
   if (ctx.config.cluster.mergeKubeconfig) {
     record.mergedKubeconfig = userKubeconfig(ctx.env);
     await kindFor(ctx).exportKubeconfig(name, record.mergedKubeconfig);
   }
+  writeRecord(ctx, record);
+}
+
+function writeRecord(ctx: Context, record: ClusterRecord): void {
   writeFileSync(ctx.paths.clusterRecord, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { FloeError, withContext } from '../errors.js';
 import { parseCrictlImages, planLoad, type NodeImages } from '../images/refs.js';
+import { architectureFix } from '../platform/architecture.js';
 import type { DockerApi, KindNode } from '../tools/docker.js';
 import { kindFor } from './cluster.js';
 import type { Step, StepReporter } from './step.js';
@@ -113,21 +114,20 @@ export function explainPullFailure(message: string): string {
   return '';
 }
 
-/** Kind nodes run on the engine's architecture: an image built for another one would crash-loop in the pod. */
-async function checkArchitectures(ctx: Context, docker: DockerApi, refs: readonly string[]): Promise<void> {
+/**
+ * Kind nodes run on the engine's architecture: an image built for another one dies with `exec format error` in
+ * the pod. Each image built for another architecture is named with the configuration key that fixes it.
+ */
+export async function checkArchitectures(ctx: Context, docker: DockerApi, refs: readonly string[]): Promise<void> {
   const engine = await docker.info(ctx.signal);
-  const wrong: string[] = [];
-  await Promise.all(
-    refs.map(async (ref) => {
-      const arch = await docker.imageArchitecture(ref, ctx.signal);
-      if (arch && arch !== engine.architecture) wrong.push(`${ref} is built for ${arch}`);
-    }),
+  const arch = engine.architecture;
+  const found = await Promise.all(refs.map(async (ref) => ({ ref, built: await docker.imageArchitecture(ref, ctx.signal) })));
+  const wrong = found.filter((f) => f.built && f.built !== arch);
+  if (wrong.length === 0) return;
+  throw new FloeError(
+    `image${wrong.length === 1 ? '' : 's'} not built for the node's architecture (${arch}): ${wrong.map((w) => `${w.ref} is built for ${w.built}`).join(', ')}`,
+    { hint: [...new Set(wrong.map((w) => architectureFix(ctx.config, w.ref, arch)))].join('; ') },
   );
-  if (wrong.length > 0) {
-    throw new FloeError(`image${wrong.length === 1 ? '' : 's'} not built for the node's architecture (${engine.architecture}): ${wrong.join(', ')}`, {
-      hint: `point the service at an image published for ${engine.architecture} with services.<name>.image in floe-dev.yaml (Cube Store: semantic.cache: memory avoids it)`,
-    });
-  }
 }
 
 /** What each running node of the cluster holds, read with crictl inside the node (as kind compares IDs). */

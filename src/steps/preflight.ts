@@ -7,12 +7,14 @@ import { CommandError, FloeError, PrerequisiteError } from '../errors.js';
 import { readForwardRecord } from '../forward/state.js';
 import { pidAlive } from '../state/lock.js';
 import { diskSpace, type DiskSpace } from '../preflight/disk.js';
+import { architectureFix, architectureNotes, forArchitecture, overriddenImages, unsupportedImages } from '../platform/architecture.js';
 import { resourceSummary } from '../platform/summary.js';
 import {
   DISK,
   KIND_OVERHEAD_BYTES,
   KIND_RECOMMENDED,
   engineFlavour,
+  evaluateArchitecture,
   evaluateCpus,
   evaluateDisk,
   evaluateDocker,
@@ -118,6 +120,21 @@ function engineCheck(id: string, title: string, evaluate: (info: EngineInfo, env
 export const memoryCheck = engineCheck('memory', 'Memory', (info, env) => evaluateMemory(info, env.memoryNeeds, engineFlavour(info)));
 export const cpusCheck = engineCheck('cpus', 'CPUs', (info) => evaluateCpus(info, engineFlavour(info)));
 export const imageStoreCheck = engineCheck('image-store', 'Image store', (info) => evaluateImageStore(info));
+
+/**
+ * Whether the platform's images run on the engine's architecture (the kind node's), with `semantic.cache: auto`
+ * resolved for it, and what the platform chose there.
+ */
+export const architectureCheck = engineCheck('architecture', 'Architecture', (info, { ctx }) => {
+  const arch = info.architecture;
+  const config = forArchitecture(ctx.config, arch);
+  return evaluateArchitecture({
+    arch,
+    unsupported: unsupportedImages(config, arch).map((u) => ({ service: u.service, image: u.image, fix: architectureFix(config, u.image, arch) })),
+    overridden: overriddenImages(config),
+    notes: architectureNotes(ctx.config, arch),
+  });
+});
 
 /** Runs `argv` for its version; a missing executable and a failing one are findings, not errors. */
 async function probeTool(runner: Runner, argv: [string, ...string[]], parse: (stdout: string) => Version | undefined, signal: AbortSignal): Promise<ToolProbe> {
@@ -245,7 +262,7 @@ export function engineIsLocal(docker: Pick<DockerApi, 'endpoint'>, info: Pick<En
 /** Every check, in the order the report lists them; one port check per forward. */
 export function preflightChecks(config: Config): PreflightCheck[] {
   const forwards = (Object.keys(FORWARD_TITLES) as ForwardName[]).map((name) => portCheck(name, config.forwards[name]));
-  return [dockerCheck, memoryCheck, cpusCheck, imageStoreCheck, kindCheck, kubectlCheck, ...forwards, diskCheck];
+  return [dockerCheck, memoryCheck, cpusCheck, imageStoreCheck, architectureCheck, kindCheck, kubectlCheck, ...forwards, diskCheck];
 }
 
 export interface PreflightOptions {
@@ -270,7 +287,8 @@ export async function runPreflight(ctx: Context, options: PreflightOptions = {})
   const env: PreflightEnv = {
     ctx,
     system,
-    memoryNeeds: options.memoryNeeds ?? platformMemoryNeeds(ctx.config),
+    // The platform `up` renders here: `semantic.cache: auto` resolves for this machine (so Cube Store counts on amd64 only).
+    memoryNeeds: options.memoryNeeds ?? platformMemoryNeeds(forArchitecture(ctx.config, system.arch)),
     engine: () => (engine ??= probeEngine(ctx, system, options.dockerTimeoutMs ?? DOCKER_TIMEOUT_MS)),
   };
   const checks = options.checks ?? preflightChecks(ctx.config);
@@ -351,7 +369,13 @@ export function preflightStep(options: PreflightOptions = {}): Step {
         });
       }
       const engine = ctx.cache.get('docker.engine') as EngineInfo | undefined;
-      report.done(`Preflight passed${engine ? `: ${engine.product} ${engine.serverVersion}, ${engine.cpus} CPUs` : ''}`);
+      if (engine) {
+        // The kind node runs on the engine's architecture: make the architecture-dependent choices for it
+        // (semantic.cache: auto), so images, install and the summary agree with what preflight judged.
+        ctx.cache.set('architecture.notes', architectureNotes(ctx.config, engine.architecture));
+        ctx.config = forArchitecture(ctx.config, engine.architecture);
+      }
+      report.done(`Preflight passed${engine ? `: ${engine.product} ${engine.serverVersion}, ${engine.cpus} CPUs, ${engine.architecture}` : ''}`);
     },
   };
 }

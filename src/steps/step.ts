@@ -9,6 +9,23 @@ export interface StepReporter {
   done(title: string): void;
   /** Mark the step skipped, with the reason shown to the user. */
   skip(reason: string): void;
+  /**
+   * Shows concurrent sub-tasks under the step (install: one line per service). Call it once; each handle
+   * drives its own line. The step still decides the outcome: its own error is what the user reads.
+   */
+  tasks(items: readonly { key: string; title: string }[]): Map<string, TaskReporter>;
+}
+
+/** One line under a step, e.g. "✓ PostgreSQL (catalog-db): StatefulSet 1/1 ready". */
+export interface TaskReporter {
+  progress(text: string): void;
+  title(text: string): void;
+  /** Finished: its final title. */
+  done(title: string): void;
+  /** Failed, with a short reason shown after its title ("CrashLoopBackOff"); the details go in the step's error. */
+  fail(reason: string): void;
+  /** Not run, with why. */
+  skip(reason: string): void;
 }
 
 export interface Step {

@@ -2,12 +2,14 @@
 
 export interface HttpRequest {
   url: string;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'HEAD';
   headers?: Record<string, string>;
   /** JSON body (sets content-type). */
   json?: unknown;
   /** application/x-www-form-urlencoded body. */
   form?: Record<string, string>;
+  /** A raw body (e.g. an empty S3 PUT, signed by the caller). */
+  body?: string;
   timeoutMs?: number;
   /** Retries on network errors and 5xx, with exponential backoff. */
   retries?: number;
@@ -33,10 +35,11 @@ export class GotHttp implements Http {
       headers: req.headers,
       json: req.json,
       form: req.form,
+      body: req.body,
       timeout: { request: req.timeoutMs ?? 5_000 },
       retry: {
         limit: req.retries ?? 0,
-        methods: ['GET', 'POST'],
+        methods: ['GET', 'POST', 'PUT', 'HEAD'],
         statusCodes: [502, 503, 504],
         backoffLimit: 2_000,
       },

@@ -1,6 +1,19 @@
 // kubectl through the runner, always with floe-dev's own --kubeconfig and an explicit --context.
+import { FloeError } from '../errors.js';
 import { rethrowMissing } from './missing.js';
-import type { Runner, RunOptions, RunResult } from './runner.js';
+import type { Runner, RunOptions, RunResult, StartedProcess } from './runner.js';
+
+/** The field manager of every server-side apply floe-dev makes (design §5.4). */
+export const FIELD_MANAGER = 'floe-dev';
+
+/** A Kubernetes object as kubectl prints it with -o json; read field by field by typed callers. */
+export type KubeJson = { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } } & Record<string, unknown>;
+
+export interface PortForward {
+  /** The local port kubectl listens on (127.0.0.1 only). */
+  localPort: number;
+  process: StartedProcess;
+}
 
 export class Kubectl {
   constructor(
@@ -26,6 +39,75 @@ export class Kubectl {
     return parseServerVersion(stdout);
   }
 
+  /**
+   * Server-side apply of a multi-document YAML stream given on stdin (manifests and Secrets never go in argv).
+   * `--force-conflicts`: floe-dev owns these objects, so a field someone changed by hand is taken back.
+   * Returns kubectl's lines, e.g. `deployment.apps/polaris serverside-applied`.
+   */
+  async apply(manifests: string, timeoutMs = 120_000): Promise<string[]> {
+    const { stdout } = await this.run(['apply', '--server-side', '--field-manager', FIELD_MANAGER, '--force-conflicts', '-f', '-'], {
+      input: manifests,
+      timeoutMs,
+    });
+    return stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  }
+
+  /** `kubectl get TYPES -n NS [-l SELECTOR] -o json` → the items. */
+  async list<T = KubeJson>(types: string, options: { namespace?: string; allNamespaces?: boolean; selector?: string; fieldSelector?: string; timeoutMs?: number } = {}): Promise<T[]> {
+    const args = ['get', types, '-o', 'json'];
+    if (options.allNamespaces) args.push('-A');
+    else if (options.namespace) args.push('-n', options.namespace);
+    if (options.selector) args.push('-l', options.selector);
+    if (options.fieldSelector) args.push('--field-selector', options.fieldSelector);
+    const { stdout } = await this.run(args, { timeoutMs: options.timeoutMs ?? 30_000 });
+    return parseList<T>(stdout, args);
+  }
+
+  /** Deletes `kind/name` objects in a namespace; absent ones are fine. Waits until they are gone. */
+  async delete(refs: readonly string[], namespace: string, timeoutMs = 120_000): Promise<void> {
+    if (refs.length === 0) return;
+    await this.run(['delete', ...refs, '-n', namespace, '--ignore-not-found', '--wait=true', `--timeout=${Math.ceil(timeoutMs / 1000)}s`], {
+      timeoutMs: timeoutMs + 5_000,
+    });
+  }
+
+  /** The last `tail` lines of a container's log (its previous run with `previous`); '' when there is none to read. */
+  async logs(pod: string, namespace: string, options: { container?: string; previous?: boolean; tail?: number } = {}): Promise<string> {
+    const args = ['logs', pod, '-n', namespace, `--tail=${options.tail ?? 20}`];
+    if (options.container) args.push('-c', options.container);
+    if (options.previous) args.push('--previous');
+    const r = await this.run(args, { allowFailure: true, timeoutMs: 20_000 });
+    return r.exitCode === 0 ? r.stdout : '';
+  }
+
+  /**
+   * `kubectl port-forward --address 127.0.0.1 TARGET :PORT` (a free local port), resolved once kubectl says
+   * where it listens. Stop it with `process.stop()`.
+   */
+  async portForward(namespace: string, target: string, remotePort: number, timeoutMs = 30_000): Promise<PortForward> {
+    const argv: [string, ...string[]] = [this.bin, '--kubeconfig', this.kubeconfig, '--context', this.context, '-n', namespace, 'port-forward', '--address', '127.0.0.1', target, `:${remotePort}`];
+    let found: (port: number) => void = () => {};
+    const listening = new Promise<number>((resolve) => (found = resolve));
+    const errors: string[] = [];
+    const process = await this.runner
+      .start(argv, {
+        signal: this.base.signal,
+        onLine: (line, stream) => {
+          const m = /^Forwarding from 127\.0\.0\.1:(\d+) -> /.exec(line);
+          if (m) found(Number(m[1]));
+          else if (stream === 'stderr' && line.trim()) errors.push(line.trim());
+        },
+      })
+      .catch(rethrowMissing('kubectl', this.bin));
+    const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs).unref());
+    const outcome = await Promise.race([listening, process.exited.then(() => 'exited' as const), timer]);
+    if (typeof outcome === 'number') return { localPort: outcome, process };
+    await process.stop();
+    throw new FloeError(
+      `kubectl port-forward to ${target}:${remotePort} in ${namespace} ${outcome === 'timeout' ? `did not start within ${Math.round(timeoutMs / 1000)}s` : 'exited'}${errors.length ? `: ${errors.at(-1)}` : ''}`,
+    );
+  }
+
   /** `kubectl delete namespace`: returns false when it did not exist. */
   async deleteNamespace(name: string, timeoutMs: number): Promise<boolean> {
     const { stdout } = await this.run(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', `--timeout=${Math.ceil(timeoutMs / 1000)}s`], {
@@ -33,6 +115,17 @@ export class Kubectl {
     });
     return stdout.trim().length > 0;
   }
+}
+
+/** A `kubectl get -o json` answer: a List's items, or the one object asked for by name. */
+export function parseList<T>(stdout: string, args: readonly string[] = []): T[] {
+  let parsed: { kind?: string; items?: T[] };
+  try {
+    parsed = JSON.parse(stdout) as { kind?: string; items?: T[] };
+  } catch {
+    throw new Error(`kubectl ${args.join(' ')} printed no JSON: ${stdout.slice(0, 200)}`);
+  }
+  return Array.isArray(parsed.items) ? parsed.items : [parsed as T];
 }
 
 /** `kubectl version -o json` → the server's gitVersion (e.g. v1.33.4). */

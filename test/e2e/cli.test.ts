@@ -168,7 +168,7 @@ describe.skipIf(!cliBuilt)('floe-dev down with the fake tools', () => {
   });
 });
 
-describe.skipIf(!cliBuilt || !dockerAvailable)('floe-dev up: the cluster and images steps, with Docker nodes', () => {
+describe.skipIf(!cliBuilt || !dockerAvailable)('floe-dev up: the cluster and images steps, with Docker nodes', { timeout: 90_000 }, () => {
   // Whatever up's exit code (later steps land in later issues), these effects of the first steps must hold.
   const h = useHarness({ scenario: { nodes: 'docker', kind: { createLatencyMs: 100, loadLatencyMs: 10 } } });
 

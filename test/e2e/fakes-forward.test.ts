@@ -18,15 +18,21 @@ const polaris = (): Manifest[] => [
 const polarisSecret = secret('polaris-credentials', { realm: 'POLARIS', 'client-id': 'root', 'client-secret': 'p0laris' });
 
 const cubeModel = 'cubes:\n  - name: orders\n    sql_table: orders\n    measures:\n      - name: count\n        type: count\n    dimensions:\n      - name: status\n        sql: status\n        type: string\n';
-const cube = (): Manifest[] => [
-  configMap('cube-model', { 'orders.yml': cubeModel }),
-  secret('cube-credentials', { 'api-secret': 'cube-s3cret' }),
-  deployment('cube', {
+/** Cube with its model file mounted into /cube/conf/model on its own (subPath), as the product mounts it. */
+function cubeDeployment(): Manifest {
+  const d = deployment('cube', {
     image: 'cubejs/cube:v1.3.9',
     ports: [{ containerPort: 4000 }],
     env: [{ name: 'CUBEJS_API_SECRET', valueFrom: { secretKeyRef: { name: 'cube-credentials', key: 'api-secret' } } }],
     volumes: [{ name: 'model', configMap: { name: 'cube-model' } }],
-  }),
+  }) as Obj;
+  d.spec.template.spec.containers[0].volumeMounts = [{ name: 'model', mountPath: '/cube/conf/model/orders.yml', subPath: 'orders.yml' }];
+  return d;
+}
+const cube = (): Manifest[] => [
+  configMap('cube-model', { 'orders.yml': cubeModel }),
+  secret('cube-credentials', { 'api-secret': 'cube-s3cret' }),
+  cubeDeployment(),
   service('cube', [{ port: 4000 }]),
 ];
 

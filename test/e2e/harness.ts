@@ -379,7 +379,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /** Pids whose environment holds `marker` (Linux /proc; elsewhere none, and the recorded pids still apply). */
-function processesWithMarker(marker: string): number[] {
+export function processesWithMarker(marker: string): number[] {
   if (!existsSync('/proc/self/environ')) return [];
   const out: number[] = [];
   for (const entry of readdirSync('/proc')) {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliBuilt, dockerAvailable, NO_DOCKER_REASON, useHarness, type Harness } from './harness.js';
+import { expectInstalled } from './world.js';
 
 const skip = !cliBuilt || !dockerAvailable;
 if (skip) console.warn(`[e2e] lifecycle.test.ts skipped: ${!cliBuilt ? 'dist/main.js is missing (npm run build)' : NO_DOCKER_REASON}`);
@@ -18,13 +19,9 @@ async function world(h: Harness, extraEnv: Record<string, string> = {}) {
   return { cluster, env, kindCalls, up: (args: string[] = [], e: Record<string, string> = {}) => h.floeDev(['up', ...args], { env: { ...env, ...e }, timeoutMs: 60_000 }) };
 }
 
-/** up stops after the images step in this version: exit 1 naming the stage that is not implemented yet. */
-function expectUpReachedInstall(r: { exitCode: number; stderr: string }) {
-  expect(r.stderr).toMatch(/installing the platform services .* is not implemented yet/);
-  expect(r.exitCode).toBe(1);
-}
+const expectUpReachedInstall = expectInstalled;
 
-describe.skipIf(skip)('cluster lifecycle', () => {
+describe.skipIf(skip)('cluster lifecycle', { timeout: 90_000 }, () => {
   const h = useHarness({ scenario: { nodes: 'docker', kind: { createLatencyMs: 100, loadLatencyMs: 5 } } });
 
   it('reports drift instead of deleting, and --recreate replaces the cluster', async () => {

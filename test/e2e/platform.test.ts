@@ -2,13 +2,12 @@
 // re-run, Ctrl-C, faults, transient failures and dropped forwards. Written against the contract and PENDING
 // until the capability each block names lands: remove the `.skip` (and the reason) in the commit that
 // brings it. They are skipped, not passing placeholders.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../fixtures/lib/common.js';
-import { NO_DOCKER_REASON, dockerAvailable, freePorts, useHarness, waitFor, type Harness, type RunOptions } from './harness.js';
-
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON output, read field by field
+import { NO_DOCKER_REASON, dockerAvailable, useHarness, waitFor } from './harness.js';
+import { FAST, NS, world, type Obj } from './world.js';
 
 /**
  * Which capability each block waits for. Flip one to `true` in the commit that brings it: the block then runs
@@ -18,7 +17,7 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 const READY = {
   up: false, // `floe-dev up` through install, readiness, bootstrap and forwards (up exits 1 after the images step today)
   smokeStatus: false, // `floe-dev smoke` and `floe-dev status`
-  faults: false, // the readiness step failing fast on pod faults (design §5.5)
+  faults: true, // the readiness step failing fast on pod faults (design §5.5)
   forwards: false, // the forward supervisor (design §5.7) and `floe-dev forward`
   load: false, // `floe-dev load IMAGE...`
 };
@@ -35,58 +34,6 @@ function describeWhen(capability: keyof typeof READY, title: string, fn: () => v
   if (!READY[capability]) describe.skip(`${title} (${PENDING[capability]})`, fn);
   else if (!dockerAvailable) describe.skip(`${title} (skipped: ${NO_DOCKER_REASON})`, fn);
   else describe(title, fn);
-}
-
-const NS = 'floe-platform';
-
-/** Realistic but scaled-down dynamics: the whole journey stays within a few seconds. */
-const FAST: Scenario = {
-  nodes: 'docker',
-  apiLatencyMs: 5,
-  kind: { createLatencyMs: 200, loadLatencyMs: 20 },
-  defaults: { readyAfterMs: 150 },
-  services: { polaris: { readyAfterMs: 400 }, 'dagster-webserver': { readyAfterMs: 300 }, cube: { readyAfterMs: 300 } },
-};
-
-interface World {
-  cluster: string;
-  ports: { dagster: number; polaris: number; management: number; cube: number; minio: number };
-  kubeconfig: string;
-  /** floe-dev with this world's cluster name and forward ports. */
-  floeDev(args: string[], options?: RunOptions): Promise<import('./harness.js').RunResult>;
-  kubectl(args: string[]): Promise<import('./harness.js').RunResult>;
-  images: string[];
-}
-
-/**
- * A unique cluster name (Docker node names are machine-wide), free forward ports, the scenario (Docker nodes),
- * and every image the rendered platform uses present on the host (nothing can be pulled here).
- */
-async function world(h: Harness, scenario: Scenario = {}): Promise<World> {
-  h.writeScenario({ ...FAST, ...scenario });
-  const cluster = `e2e-${Math.random().toString(36).slice(2, 8)}`;
-  const [dagster, polaris, management, cube, minio] = (await freePorts(5)) as [number, number, number, number, number];
-  const env = {
-    FLOE_DEV_CLUSTER: cluster,
-    FLOE_DEV_FORWARD_DAGSTER: String(dagster),
-    FLOE_DEV_FORWARD_POLARIS: String(polaris),
-    FLOE_DEV_FORWARD_POLARIS_MANAGEMENT: String(management),
-    FLOE_DEV_FORWARD_CUBE: String(cube),
-    FLOE_DEV_FORWARD_MINIO: String(minio),
-  };
-  const floeDev = (args: string[], options: RunOptions = {}) => h.floeDev(args, { timeoutMs: 60_000, ...options, env: { ...env, ...(options.env ?? {}) } });
-  const rendered = await floeDev(['render']);
-  const images = [...new Set([...rendered.stdout.matchAll(/^[\s-]+image: "?([^"\s]+)"?$/gm)].map((m) => m[1] as string))];
-  h.hostImages(images);
-  const kubeconfig = join(h.floeHome, 'clusters', cluster, 'kubeconfig');
-  return {
-    cluster,
-    ports: { dagster, polaris, management, cube, minio },
-    kubeconfig,
-    floeDev,
-    kubectl: (args) => h.tool('kubectl', ['--kubeconfig', kubeconfig, '--context', `kind-${cluster}`, ...args]),
-    images,
-  };
 }
 
 describeWhen('smokeStatus', 'floe-dev up → smoke → status → down', () => {
@@ -184,24 +131,33 @@ describeWhen('faults', 'floe-dev up with failing pods', () => {
     ['CrashLoopBackOff', { polaris: { fault: 'CrashLoopBackOff', logs: ['polaris: starting', 'polaris: FATAL cannot reach catalog-db'] } }, /polaris[\s\S]*CrashLoopBackOff[\s\S]*FATAL cannot reach catalog-db/],
     ['OOMKilled', { 'dagster-daemon': { fault: 'OOMKilled' } }, /dagster-daemon[\s\S]*OOMKilled/],
     ['ImagePullBackOff', { cube: { fault: 'ImagePullBackOff' } }, /cube[\s\S]*(ImagePullBackOff|ErrImagePull)[\s\S]*cubejs\/cube/],
-    ['CreateContainerConfigError', { grafana: { fault: 'CreateContainerConfigError' } }, /grafana[\s\S]*CreateContainerConfigError/],
-  ])('fails fast on %s, naming the service, the reason, events and last log lines', async (_fault, services, message) => {
+    ['CreateContainerConfigError', { grafana: { fault: 'CreateContainerConfigError' } }, /grafana[\s\S]*CreateContainerConfigError[\s\S]*secret "missing-credentials" not found/],
+    ['Unschedulable', { 'catalog-db': { fault: 'Unschedulable' } }, /catalog-db[\s\S]*Insufficient memory[\s\S]*the node has \S+ allocatable memory[\s\S]*this pod asks \S+ more/],
+    ['BackoffLimitExceeded', { 'polaris-bootstrap': { fault: 'BackoffLimitExceeded' } }, /polaris-bootstrap[\s\S]*BackoffLimitExceeded[\s\S]*error: exit status 1/],
+  ])('fails fast on %s, naming the service, the reason, events and last log lines', async (fault, services, message) => {
     const w = await world(h(), { services: { ...FAST.services, ...services } });
-    const r = await w.floeDev(['up'], { env: { FLOE_DEV_READY_TIMEOUT: '60s' } });
+    // Ten minutes to get ready: that up ends at all within the test's time, with the fault as the reason (not
+    // "not ready after"), is what shows it failed fast rather than at the timeout.
+    const r = await w.floeDev(['up'], { env: { FLOE_DEV_READY_TIMEOUT: '10m' } });
     expect(r.exitCode).toBe(1);
-    expect(r.durationMs).toBeLessThan(20_000); // long before the 60 s readiness timeout
     expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(new RegExp(`failed: ${fault === 'ImagePullBackOff' ? '(ImagePullBackOff|ErrImagePull)' : fault}`));
+    expect(r.stderr).not.toMatch(/not ready after/);
+    expect(r.stderr).toMatch(/recent events:/);
+    expect(r.stderr).toMatch(/\n {2}try: /);
     expect(h().state.calls('kubectl').some((c) => c.argv.includes('events') || c.argv.includes('logs'))).toBe(true);
+    // The same diagnosis is in the run's log.
+    const log = /\(the run's log: (.+)\)/.exec(r.stderr)?.[1];
+    expect(log && readFileSync(log, 'utf8')).toMatch(message);
   });
 
-  it.each<[string, Scenario['services'], RegExp]>([
-    ['Unschedulable', { 'catalog-db': { fault: 'Unschedulable' } }, /catalog-db[\s\S]*(Unschedulable|Insufficient memory)/],
-    ['NeverReady', { grafana: { fault: 'NeverReady' } }, /grafana[\s\S]*(not ready|Readiness probe failed)/],
-  ])('times out on %s with the service and the reason', async (_fault, services, message) => {
-    const w = await world(h(), { services: { ...FAST.services, ...services } });
+  it('times out on a pod that never gets ready, with the service, its state and the probe’s complaint', async () => {
+    const w = await world(h(), { services: { ...FAST.services, grafana: { fault: 'NeverReady' } } });
     const r = await w.floeDev(['up'], { env: { FLOE_DEV_READY_TIMEOUT: '3s' } });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/Grafana \(grafana\) is not ready after 3s: running, not ready yet \(grafana\)/);
+    expect(r.stderr).toMatch(/Readiness probe failed/);
+    expect(r.stderr).toMatch(/timeouts\.ready/);
   });
 
   it('says which image could not be pulled when images are not side-loaded and the registry is unreachable', async () => {

@@ -13,7 +13,7 @@ import { normalizeRef, preloadedNodeImages, readSaveArchive } from '../../fixtur
 import { FloeError } from '../../src/errors.js';
 import { parseCrictlImages } from '../../src/images/refs.js';
 import { ensureImages, imagesStep } from '../../src/steps/images.js';
-import type { StepReporter } from '../../src/steps/step.js';
+import { recordingReporter } from '../helpers/reporter.js';
 import { connectDocker, KIND_CLUSTER_LABEL, ociArchitecture, type DockerApi, type EngineInfo } from '../../src/tools/docker.js';
 import { testContext } from '../helpers/context.js';
 import { FakeRunner, type RecordedCall } from '../helpers/fake-runner.js';
@@ -88,11 +88,7 @@ function writeNodeImages(node: Node, images: Record<string, string>): void {
   must(docker(['exec', '-i', node.id, 'sh', '-c', `cat > ${CRICTL_IMAGES_FILE}`], { input }), `writing the crictl images of ${node.name}`);
 }
 
-function reporter(): StepReporter & { titles: string[]; lines: string[] } {
-  const titles: string[] = [];
-  const lines: string[] = [];
-  return { titles, lines, progress: (t) => lines.push(t), done: (t) => titles.push(t), skip: (t) => titles.push(`skipped: ${t}`) };
-}
+const reporter = recordingReporter;
 
 const sorted = (nodes: { name: string }[]) => [...nodes].sort((a, b) => a.name.localeCompare(b.name));
 

@@ -4,13 +4,18 @@ import { clusterService, configChecksum, configMap, container, deployment, env, 
 import { COMPONENTS } from '../names.js';
 import { SECRETS } from '../secrets.js';
 import type { RenderContext, ServiceDefinition } from '../types.js';
-import { CUBESTORE_PORT } from './cubestore.js';
+import { CUBE_RELEASE, CUBESTORE_PORT, semanticCache } from './cubestore.js';
 
-/** Node-based image with every data source driver, DuckDB's included (cubejs-docker package.json 1.8.26). */
-const IMAGE = 'cubejs/cube:v1.8.26';
+/**
+ * Node-based image with every data source driver, DuckDB's included; Cube's release workflow builds it for
+ * linux/amd64 and linux/arm64 (publish.yml, job docker-default). Release: see CUBE_RELEASE.
+ */
+const IMAGE = `cubejs/cube:${CUBE_RELEASE}`;
 export const CUBE_PORT = 4000;
 const MODEL_CONFIG_MAP = 'cube-model';
 export const SAMPLE_CUBE = 'platform_components';
+/** The image's WORKDIR is /cube/conf; CUBEJS_SCHEMA_PATH is relative to it. */
+export const CUBE_MODEL_DIR = '/cube/conf/model';
 
 /**
  * A sample cube over inline SQL, so `/cubejs-api/v1/meta` lists a cube on a fresh platform.
@@ -40,7 +45,7 @@ export function cubeModel(): Record<string, unknown> {
 
 function cubeEnv(ctx: RenderContext) {
   const cache: Record<string, string> =
-    ctx.config.semantic.cache === 'cubestore'
+    semanticCache(ctx.config) === 'cubestore'
       ? { CUBEJS_CACHE_AND_QUEUE_DRIVER: 'cubestore', CUBEJS_CUBESTORE_HOST: 'cubestore', CUBEJS_CUBESTORE_PORT: String(CUBESTORE_PORT) }
       : { CUBEJS_CACHE_AND_QUEUE_DRIVER: 'memory' };
   return [
@@ -65,13 +70,18 @@ export const cube: ServiceDefinition = {
   readyTimeout: '5m',
   kind: 'Deployment',
   image: IMAGE,
+  architectures: ['amd64', 'arm64'],
   images: (ctx) => [ctx.image('cube')],
   // Service port 4000: a contract with the forwards and the simulated toolchain.
   ports: [{ name: 'http', port: CUBE_PORT, service: true }],
   readiness: { type: 'http', port: CUBE_PORT, path: '/readyz', expect: '{"health":"HEALTH"}' },
-  // The design's dependencies: its cache, and the catalog the semantic layer sits on.
-  dependsOn: ['cubestore', 'polaris'],
+  // Only its cache. The sample model reads DuckDB inside Cube's own process, not the Iceberg catalog: Polaris
+  // is not something Cube needs in order to start or answer (a model over Iceberg tables would add it back).
+  dependsOn: ['cubestore'],
+  // The real Cube server (npm @cubejs-backend/server 1.7.43 with DuckDB) measured 190 MiB RSS after start and
+  // 266 MiB at its peak while compiling the sample model; DuckDB may take up to its 128MB memory limit on top.
   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '640Mi' } },
+  memoryFloor: { memory: '388Mi', source: 'measured: 266 MiB peak compiling the sample model (Cube 1.7.43) + 122 MiB (128 MB) CUBEJS_DB_DUCKDB_MEMORY_LIMIT' },
   forwards: [{ key: 'cube', service: 'cube', port: CUBE_PORT, portName: 'http' }],
   smoke: [
     { name: 'cube ready', forward: 'cube', method: 'GET', path: '/readyz', expect: { status: 200, jsonEquals: { health: 'HEALTH' } } },
@@ -87,8 +97,9 @@ export const cube: ServiceDefinition = {
   secrets: [SECRETS.cube],
   render: (ctx) => {
     const model = stringify(cubeModel(), { lineWidth: 0 });
+    const files: Record<string, string> = { [`${SAMPLE_CUBE}.yml`]: model };
     return [
-      configMap(ctx, cube, MODEL_CONFIG_MAP, { [`${SAMPLE_CUBE}.yml`]: model }),
+      configMap(ctx, cube, MODEL_CONFIG_MAP, files),
       clusterService(ctx, cube),
       deployment(
         ctx,
@@ -106,8 +117,12 @@ export const cube: ServiceDefinition = {
               livenessProbe: httpProbe('http', '/livez', { initialDelaySeconds: 30, periodSeconds: 20, failureThreshold: 6 }),
               resources: resources(ctx.resources('cube')),
               volumeMounts: [
-                // The image's workdir is /cube/conf; models load from its `model` folder.
-                { name: 'model', mountPath: '/cube/conf/model', readOnly: true },
+                // One file each (subPath), never the ConfigMap as a folder: the kubelet lays a ConfigMap volume
+                // out as `..<timestamp>/x.yml`, a `..data` link and an `x.yml` link, and Cube's FileRepository
+                // walks the model folder recursively with stat (links followed, dot-names included), so it would
+                // compile every cube three times ("Found duplicate cube name"). A subPath mount does not follow
+                // ConfigMap updates; the config-checksum annotation below rolls the pod instead.
+                ...Object.keys(files).map((file) => ({ name: 'model', mountPath: `${CUBE_MODEL_DIR}/${file}`, subPath: file, readOnly: true })),
                 { name: 'tmp', mountPath: '/tmp' },
               ],
             }),
@@ -117,7 +132,7 @@ export const cube: ServiceDefinition = {
             { name: 'tmp', emptyDir: {} },
           ],
         },
-        { annotations: configChecksum(model, ctx.config.semantic.cache) },
+        { annotations: configChecksum(model, semanticCache(ctx.config)) },
       ),
     ];
   },

@@ -1,16 +1,46 @@
 // Cube Store: Cube's cache and queue (Cube removed its Redis driver in v0.36), single node.
+import type { Config } from '../../config/schema.js';
 import { clusterService, container, env, httpProbe, podSecurity, resources, statefulSet } from '../k8s.js';
-import type { ServiceDefinition } from '../types.js';
+import type { Architecture, ServiceDefinition } from '../types.js';
 
 /**
- * Same version as Cube (cubejs-docker 1.8.26). NOTE: Cube publishes versioned Cube Store tags for amd64 only;
- * arm64 has a separate, unversioned `cubejs/cubestore:arm64v8` tag (cube-js/cube#8570, Cube docs "Deploying
- * Cube Core with Docker"). On Apple Silicon, `semantic.cache: memory` avoids this image altogether.
+ * Cube's release, for Cube and Cube Store alike: the npm registry's newest @cubejs-backend/server is 1.7.43
+ * (2026-09-21), and Cube's release workflow (.github/workflows/publish.yml, on tag v1.7.43) publishes npm first,
+ * then `cubejs/cube:v1.7.43` and `cubejs/cubestore:v1.7.43` from that tag. (v1.8.x has no npm release.)
  */
-const IMAGE = 'cubejs/cubestore:v1.8.26';
+export const CUBE_RELEASE = 'v1.7.43';
+
+/**
+ * Same release as Cube. Cube's release workflow (.github/workflows/publish.yml, job docker-cubestore) pushes
+ * `cubejs/cubestore:vX.Y.Z` from an amd64 runner (built WITH_AVX2=1) and the arm64 build as a separate tag,
+ * `vX.Y.Z-arm64v8`: the versioned tag has no arm64 image and no manifest list joins them (cube-js/cube#8570).
+ */
+const IMAGE = `cubejs/cubestore:${CUBE_RELEASE}`;
+/** Cube's own arm64 build of the same release (same workflow, `-arm64v8` postfix): an explicit choice, not a default. */
+export const CUBESTORE_ARM64_IMAGE = `cubejs/cubestore:${CUBE_RELEASE}-arm64v8`;
+/** Where the default tag is published. */
+export const CUBESTORE_ARCHITECTURES: readonly Architecture[] = ['amd64'];
 /** HTTP/WebSocket port Cube connects to; /livez and /readyz are on the status port (rust/cubestore config). */
 export const CUBESTORE_PORT = 3030;
 export const CUBESTORE_STATUS_PORT = 3031;
+
+export type SemanticCache = 'cubestore' | 'memory';
+
+/**
+ * `semantic.cache` made concrete for the architecture the platform runs on: `auto` is Cube Store where its
+ * versioned tag is published (amd64), Cube's in-process memory driver elsewhere (arm64). Without `arch`, the
+ * machine floe-dev runs on (a laptop's Docker VM has its architecture).
+ */
+export function semanticCache(config: Pick<Config, 'semantic'>, arch: string = hostArchitecture()): SemanticCache {
+  const chosen = config.semantic.cache;
+  if (chosen !== 'auto') return chosen;
+  return (CUBESTORE_ARCHITECTURES as readonly string[]).includes(arch) ? 'cubestore' : 'memory';
+}
+
+/** This machine's CPU as an OCI architecture name (Node says x64 for amd64). */
+export function hostArchitecture(nodeArch: string = process.arch): string {
+  return nodeArch === 'x64' ? 'amd64' : nodeArch;
+}
 
 export const cubestore: ServiceDefinition = {
   name: 'cubestore',
@@ -20,6 +50,7 @@ export const cubestore: ServiceDefinition = {
   readyTimeout: '3m',
   kind: 'StatefulSet',
   image: IMAGE,
+  architectures: CUBESTORE_ARCHITECTURES,
   images: (ctx) => [ctx.image('cubestore')],
   ports: [
     { name: 'http', port: CUBESTORE_PORT, service: true },
@@ -27,8 +58,11 @@ export const cubestore: ServiceDefinition = {
   ],
   readiness: { type: 'http', port: CUBESTORE_STATUS_PORT, path: '/readyz' },
   dependsOn: [],
-  enabled: (config) => config.semantic.cache === 'cubestore',
+  enabled: (config) => semanticCache(config) === 'cubestore',
+  // A single node holding only Cube's query cache and queue for one developer (no pre-aggregations):
+  // Cube publishes no sizing for that; its memory grows with pre-aggregation builds (cube-js/cube#9975).
   resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+  memoryFloor: { memory: '256Mi', source: 'estimate: the cubestored process with its RocksDB cache and metastore, no pre-aggregations (Cube publishes no figure)' },
   secrets: [],
   render: (ctx) => [
     clusterService(ctx, cubestore),

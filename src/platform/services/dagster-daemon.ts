@@ -3,6 +3,7 @@ import { configChecksum, container, deployment, execProbe, resources } from '../
 import { SECRETS } from '../secrets.js';
 import type { ServiceDefinition } from '../types.js';
 import {
+  DAGSTER_ARCHITECTURES,
   DAGSTER_IMAGE,
   DAGSTER_POD_SECURITY,
   dagsterConfigMaps,
@@ -24,11 +25,15 @@ export const dagsterDaemon: ServiceDefinition = {
   readyTimeout: '5m',
   kind: 'Deployment',
   image: DAGSTER_IMAGE,
+  architectures: DAGSTER_ARCHITECTURES,
   images: (ctx) => [ctx.image('dagster-daemon'), ctx.image('orchestrator-db')],
   ports: [],
   readiness: { type: 'exec', command: LIVENESS_CHECK },
   dependsOn: ['orchestrator-db'],
-  resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '768Mi' } },
+  // Its memory grows slowly for as long as it runs (dagster-io/dagster#32070, still seen on 1.13.15) and with the
+  // number of assets it evaluates (#26287); every liveness check starts another Python interpreter in the same limit.
+  resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+  memoryFloor: { memory: '512Mi', source: 'estimate: a Python process holding the workspace snapshot, sized like a Dagster code server (512 MiB, Dagster+ ECS reference); it grows over time (dagster-io/dagster#32070)' },
   secrets: [SECRETS.orchestratorDb],
   render: (ctx) => {
     const { volumes, mounts } = dagsterVolumes(true);

@@ -3,6 +3,7 @@ import { clusterService, configChecksum, container, deployment, httpProbe, resou
 import { SECRETS } from '../secrets.js';
 import type { ServiceDefinition } from '../types.js';
 import {
+  DAGSTER_ARCHITECTURES,
   DAGSTER_IMAGE,
   DAGSTER_POD_SECURITY,
   WEBSERVER_PORT,
@@ -22,12 +23,15 @@ export const dagsterWebserver: ServiceDefinition = {
   readyTimeout: '5m',
   kind: 'Deployment',
   image: DAGSTER_IMAGE,
+  architectures: DAGSTER_ARCHITECTURES,
   images: (ctx) => [ctx.image('dagster-webserver'), ctx.image('orchestrator-db')],
   // Service port 3000, named http: a contract with the forwards and the simulated toolchain.
   ports: [{ name: 'http', port: WEBSERVER_PORT, service: true }],
   readiness: { type: 'http', port: WEBSERVER_PORT, path: '/server_info' },
   dependsOn: ['orchestrator-db', 'dagster-code-location'],
+  // Dagster publishes no webserver sizing; long-running webservers have been seen growing (dagster-io/dagster#18997).
   resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '768Mi' } },
+  memoryFloor: { memory: '512Mi', source: 'estimate: a Python process serving GraphQL over the workspace snapshot, sized like a Dagster code server (512 MiB, Dagster+ ECS reference)' },
   forwards: [{ key: 'dagster', service: 'dagster-webserver', port: WEBSERVER_PORT, portName: 'http' }],
   smoke: [
     {

@@ -6,16 +6,49 @@ import { SECRETS } from '../secrets.js';
 import type { KubeObject, RenderContext } from '../types.js';
 import { ORCHESTRATOR_DATABASE } from './orchestrator-db.js';
 
-/** Dagster release of the chart, the webserver/daemon image and the example code location (1.13.25). */
+/** Dagster release (its Helm chart carries the same version). */
 export const DAGSTER_VERSION = '1.13.25';
-/** The chart's webserver and daemon image (helm/dagster values: dagsterWebserver.image). */
-export const DAGSTER_IMAGE = `dagster/dagster-celery-k8s:${DAGSTER_VERSION}`;
-/** The chart's example code location (dagster-user-deployments values). */
-export const CODE_LOCATION_IMAGE = `dagster/user-code-example:${DAGSTER_VERSION}`;
+/**
+ * One image for the webserver, the daemon and the example code location. The chart's defaults,
+ * `dagster/dagster-celery-k8s` and `dagster/user-code-example`, are published for amd64 only
+ * (dagster-io/dagster#34134, #11841); dagster-io/dagster#34145 (merged 2026-08-20, after 1.13.18) publishes
+ * `dagster/dagster-k8s` for linux/amd64 and linux/arm64 in one manifest list. That image is `python:3.10-slim`
+ * plus pip-installed dagster, dagster-postgres, dagster-k8s, dagster-graphql and the webserver
+ * (python_modules/automation/automation/docker/images/dagster-k8s/Dockerfile): what the webserver, the daemon
+ * and a gRPC code server need with PostgreSQL storage. Celery is not used: the default run launcher runs runs
+ * in the code server.
+ */
+export const DAGSTER_IMAGE = `dagster/dagster-k8s:${DAGSTER_VERSION}`;
+export const CODE_LOCATION_IMAGE = DAGSTER_IMAGE;
+export const DAGSTER_ARCHITECTURES = ['amd64', 'arm64'] as const;
 
 export const DAGSTER_HOME = '/opt/dagster/dagster_home';
 export const INSTANCE_CONFIG_MAP = 'dagster-instance';
 export const WORKSPACE_CONFIG_MAP = 'dagster-workspace';
+export const EXAMPLE_CODE_CONFIG_MAP = 'dagster-example-code';
+export const EXAMPLE_DEFINITIONS_FILE = 'definitions.py';
+export const EXAMPLE_CODE_DIR = '/opt/dagster/example';
+
+/**
+ * The example code location's definitions, loaded with `dagster api grpc -f` (the way the chart's example image
+ * loads its repo.py). One asset and a job over it that runs in-process: a run is then one Python process next
+ * to the gRPC server (the default multiprocess executor would start one more per step, inside the same limit).
+ */
+export const EXAMPLE_DEFINITIONS = [
+  '"""floe-dev\'s example code location: one asset and a job, so a fresh platform has definitions to show."""',
+  'import dagster as dg',
+  '',
+  '',
+  '@dg.asset(description="A greeting from the floe platform\'s example code location.")',
+  'def platform_greeting() -> str:',
+  '    return "hello from the floe platform"',
+  '',
+  '',
+  'greeting_job = dg.define_asset_job("greeting", selection=[platform_greeting], executor_def=dg.in_process_executor)',
+  '',
+  'defs = dg.Definitions(assets=[platform_greeting], jobs=[greeting_job])',
+  '',
+].join('\n');
 export const CODE_LOCATION_PORT = 3030;
 export const CODE_LOCATION_NAME = 'example';
 export const WEBSERVER_PORT = 3000;

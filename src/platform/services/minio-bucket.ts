@@ -4,7 +4,8 @@ import { SECRETS } from '../secrets.js';
 import type { ServiceDefinition } from '../types.js';
 
 /**
- * The mc release published alongside the pinned server (the last community server, 2025-09-07); multi-arch.
+ * minio/mc release RELEASE.2025-08-13T08-35-41Z, the last mc release before the pinned server (the last
+ * community server, 2025-09-07), still served from quay.io for linux/amd64 and arm64 among others.
  * ENTRYPOINT is `mc`, so the Job passes mc's arguments only and needs no shell.
  */
 const IMAGE = 'quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z';
@@ -20,11 +21,13 @@ export const minioBucket: ServiceDefinition = {
   readyTimeout: '3m',
   kind: 'Job',
   image: IMAGE,
+  architectures: ['amd64', 'arm64'],
   images: (ctx) => [ctx.image('minio-bucket')],
   ports: [],
   readiness: { type: 'job-complete' },
   dependsOn: ['minio'],
-  resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '500m', memory: '64Mi' } },
+  resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } },
+  memoryFloor: { memory: '64Mi', source: 'estimate: one mc (Go) process making one bucket request' },
   secrets: [SECRETS.minio],
   render: (ctx) => [
     job(ctx, minioBucket, {

@@ -4,7 +4,8 @@ import { SECRETS } from '../secrets.js';
 import type { ServiceDefinition } from '../types.js';
 
 /**
- * The last community build still served from quay.io (Docker Hub's minio/minio was deleted); multi-arch.
+ * The last community build still served from quay.io (Docker Hub's minio/minio was deleted): release
+ * RELEASE.2025-09-07T16-13-09Z of minio/minio, published for linux/amd64 and arm64 among others.
  * Ports, flags, env and health paths: MinIO docs and minio/minio README (`server /data --console-address`,
  * MINIO_ROOT_USER/PASSWORD, GET /minio/health/live and /minio/health/ready).
  */
@@ -22,6 +23,7 @@ export const minio: ServiceDefinition = {
   readyTimeout: '3m',
   kind: 'StatefulSet',
   image: IMAGE,
+  architectures: ['amd64', 'arm64'],
   images: (ctx) => [ctx.image('minio')],
   ports: [
     { name: 's3', port: S3_PORT, service: true },
@@ -31,7 +33,10 @@ export const minio: ServiceDefinition = {
   dependsOn: [],
   // The S3 API on the laptop: Iceberg clients there read and write the warehouse's files through it.
   forwards: [{ key: 'minio', service: 'minio', port: S3_PORT, portName: 's3' }],
-  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '384Mi' } },
+  // MinIO's maintainers: a single node needs 1 GiB, 256 MiB with CI=true (minio/minio#18906). MINIO_CI_CD (or
+  // CI) sizes its buffer pool at 256 x 1 MiB instead of 1024 (cmd/erasure-server-pool.go): set below.
+  resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+  memoryFloor: { memory: '256Mi', source: 'minio/minio#18906 (maintainer): 256 MiB minimum with CI=true / MINIO_CI_CD, 1 GiB without' },
   secrets: [SECRETS.minio],
   render: (ctx) => [
     clusterService(ctx, minio),
@@ -50,8 +55,12 @@ export const minio: ServiceDefinition = {
             env: [
               secretEnv('MINIO_ROOT_USER', SECRETS.minio, 'root-user'),
               secretEnv('MINIO_ROOT_PASSWORD', SECRETS.minio, 'root-password'),
-              // Lets Prometheus scrape /minio/v2/metrics/cluster without a bearer token (dev only).
-              ...env({ MINIO_PROMETHEUS_AUTH_TYPE: 'public' }),
+              ...env({
+                // Lets Prometheus scrape /minio/v2/metrics/cluster without a bearer token (dev only).
+                MINIO_PROMETHEUS_AUTH_TYPE: 'public',
+                // The CI/CD sizing: a 256 MiB buffer pool (globalIsCICD, cmd/common-main.go; minio#18906).
+                MINIO_CI_CD: 'true',
+              }),
             ],
             ports: [
               { name: 's3', containerPort: S3_PORT, protocol: 'TCP' },

@@ -4,38 +4,39 @@ import { SECRETS } from '../secrets.js';
 import type { ServiceDefinition } from '../types.js';
 import { CATALOG_DATABASE } from './catalog-db.js';
 
-/** apache/polaris helm/polaris templates/bootstrap.yaml and getting-started/jdbc use this image. */
+/**
+ * The admin tool of the same release (runtime/admin at apache-polaris-1.7.0; its docs run
+ * `apache/polaris-admin-tool bootstrap`, site/content/in-dev/unreleased/admin-tool.md). Tag and architectures as
+ * for the server: see polaris.ts.
+ */
 const IMAGE = 'apache/polaris-admin-tool:1.7.0';
 
 /** JDBC URL of the catalog database (not a secret: user and password come from catalog-db-credentials). */
 export const CATALOG_JDBC_URL = `jdbc:postgresql://catalog-db:5432/${CATALOG_DATABASE}`;
 
 /**
- * The admin tool's image runs `java -jar /deployments/polaris-admin-tool.jar` directly (runtime/admin
- * Dockerfile.jvm), so the JVM reads JAVA_TOOL_OPTIONS rather than the run-java.sh ratio variables.
+ * The image's ENTRYPOINT is run-java.sh with JAVA_APP_JAR=/deployments/polaris-admin-tool.jar
+ * (runtime/admin/src/main/docker/Dockerfile.jvm). The Job runs a shell script instead (for the credentials file)
+ * that starts `java -jar` itself, so run-java.sh's JAVA_MAX_MEM_RATIO does not apply: the JVM reads the heap cap
+ * from JAVA_TOOL_OPTIONS.
  */
 export const ADMIN_TOOL_HEAP = '-XX:MaxRAMPercentage=50';
 
 /**
- * Idempotent bootstrap. `bootstrap` creates the schema with CREATE ... IF NOT EXISTS, then fails with exit 3
- * and "It appears this metastore manager has already been bootstrapped" when the realm's root principal
- * exists (persistence/relational-jdbc JdbcMetaStoreManagerFactory, admintool BootstrapCommand): that outcome
- * is success here. Credentials go through a file (`--credentials-file`, YAML realm → client-id/client-secret,
- * RootCredentialsSet.fromUri) written from the environment, never through argv.
- * `$$(` is Kubernetes' escape for a literal `$(` in a command (it expands `$(VAR)` references itself).
+ * Idempotent bootstrap. In 1.7.0 `bootstrap` creates the schema if needed and, for a realm whose root principal
+ * exists, prints "Realm '<realm>' is already bootstrapped; skipping." and exits 0 (runtime/admin
+ * BootstrapCommand.java; CHANGELOG 1.7.0 "Changes"): a re-run needs no special case. Credentials go through a
+ * file (`--credentials-file`, YAML realm → client-id/client-secret, RootCredentialsSet.fromUri) written from the
+ * environment, never through argv, and removed whatever the outcome. `$$(` would be Kubernetes' escape for a
+ * literal `$(` in a command; the script needs none.
  */
 export const BOOTSTRAP_SCRIPT = `set -u
 umask 077
 creds="$WORK_DIR/credentials.yaml"
 printf '%s:\\n  client-id: %s\\n  client-secret: %s\\n' "$POLARIS_REALM" "$POLARIS_CLIENT_ID" "$POLARIS_CLIENT_SECRET" > "$creds"
-out=$$(java -jar /deployments/polaris-admin-tool.jar bootstrap --credentials-file="$creds" 2>&1)
+java -jar /deployments/polaris-admin-tool.jar bootstrap --credentials-file="$creds"
 code=$?
 rm -f "$creds"
-printf '%s\\n' "$out"
-if [ "$code" -eq 0 ]; then exit 0; fi
-case "$out" in
-  *"already been bootstrapped"*) echo "realm $POLARIS_REALM was already bootstrapped: nothing to do"; exit 0 ;;
-esac
 exit "$code"
 `;
 
@@ -47,11 +48,15 @@ export const polarisBootstrap: ServiceDefinition = {
   readyTimeout: '5m',
   kind: 'Job',
   image: IMAGE,
+  architectures: ['amd64', 'arm64'],
   images: (ctx) => [ctx.image('polaris-bootstrap'), ctx.image('catalog-db')],
   ports: [],
   readiness: { type: 'job-complete' },
   dependsOn: ['catalog-db'],
-  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '320Mi' } },
+  // A short-lived Quarkus command-line JVM (JDBC, schema creation): 512Mi gives a 256 MiB heap and room for the
+  // non-heap memory a Quarkus application loads (320Mi left it a 160 MiB heap beside that).
+  resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+  memoryFloor: { memory: '384Mi', source: 'estimate: 50% MaxRAMPercentage heap of at least 192 MiB + ~192 MiB JVM non-heap for a Quarkus command line app' },
   secrets: [SECRETS.catalogDb, SECRETS.polaris],
   render: (ctx) => [
     job(ctx, polarisBootstrap, {

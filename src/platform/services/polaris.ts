@@ -4,11 +4,22 @@ import { SECRETS } from '../secrets.js';
 import type { RenderContext, ServiceDefinition } from '../types.js';
 import { CATALOG_JDBC_URL } from './polaris-bootstrap.js';
 
-/** Quarkus server on UBI9 OpenJDK 21; the entrypoint is run-java.sh (runtime/server Dockerfile.jvm). */
+/**
+ * Quarkus server on UBI9 OpenJDK 21; the entrypoint is run-java.sh (runtime/server/src/main/docker/Dockerfile.jvm
+ * at apache-polaris-1.7.0). Tag: the Polaris chart at that git tag pulls `apache/polaris:1.7.0` (helm/polaris
+ * values.yaml image.tag), as the manual release guide publishes it (`-Dquarkus.container-image.tag=x.y.z`, for
+ * linux/amd64 and linux/arm64). The semi-automated release-4 workflow at that tag would push
+ * `apache-polaris-1.7.0` and `latest` instead, but its Docker Hub login pointed at ghcr.io ("denied"; fixed after
+ * the tag by apache/polaris#5218), so it could not push. `npm run check-images` confirms the tag in the registry.
+ */
 const IMAGE = 'apache/polaris:1.7.0';
 export const POLARIS_API_PORT = 8181;
 export const POLARIS_MANAGEMENT_PORT = 8182;
-/** Heap = 50% of the memory limit (run-java.sh's JAVA_MAX_MEM_RATIO; its default is 80%). */
+/**
+ * Heap = 50% of the memory limit (run-java.sh's JAVA_MAX_MEM_RATIO, which sets -XX:MaxRAMPercentage; its default
+ * is 80%, site/content/in-dev/unreleased/configuration/configuring-polaris.md): the rest is the JVM's own
+ * memory (metaspace, code cache, thread stacks, direct buffers).
+ */
 export const POLARIS_HEAP_RATIO = '50';
 const CONFIG_MAP = 'polaris-config';
 
@@ -81,6 +92,7 @@ export const polaris: ServiceDefinition = {
   readyTimeout: '10m',
   kind: 'Deployment',
   image: IMAGE,
+  architectures: ['amd64', 'arm64'],
   images: (ctx) => [ctx.image('polaris')],
   // Port names are a contract with the forwards and the simulated toolchain.
   ports: [
@@ -89,7 +101,10 @@ export const polaris: ServiceDefinition = {
   ],
   readiness: { type: 'http', port: POLARIS_MANAGEMENT_PORT, path: '/q/health/ready', expect: '"status":"UP"' },
   dependsOn: ['catalog-db', 'polaris-bootstrap'],
-  resources: { requests: { cpu: '100m', memory: '384Mi' }, limits: { cpu: '2', memory: '768Mi' } },
+  // The chart sets no default (helm/polaris values.yaml resources: {}; its production guide shows 8Gi); the
+  // distribution README's example runs the server with -Xms512m -Xmx1g. A 1Gi limit gives a 512 MiB heap.
+  resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+  memoryFloor: { memory: '768Mi', source: 'runtime/distribution/README.md at apache-polaris-1.7.0: example heap -Xms512m; plus ~256 MiB JVM non-heap (estimate)' },
   forwards: [
     { key: 'polaris', service: 'polaris', port: POLARIS_API_PORT, portName: 'api' },
     { key: 'polarisManagement', service: 'polaris', port: POLARIS_MANAGEMENT_PORT, portName: 'management' },

@@ -4,10 +4,18 @@ import type { KubeObject, RenderContext, ServiceDefinition } from '../types.js';
 
 /**
  * Docker Official Image `postgres`, pinned to a 17 minor release (17.10, May 2026; the design asks for 17).
- * Multi-arch (amd64, arm64). Its `postgres` user is uid/gid 999, and the entrypoint runs unprivileged when
- * started as that user (docker-library/postgres, docker-entrypoint.sh).
+ * Its index lists linux/amd64, arm64 v8 and more (docker-library/repo-info repos/postgres/remote/17.10.md).
+ * Its `postgres` user is uid/gid 999, and the entrypoint runs unprivileged when started as that user
+ * (docker-library/postgres, docker-entrypoint.sh).
  */
 export const POSTGRES_IMAGE = 'postgres:17.10';
+/**
+ * The index digest docker-library/repo-info publishes for that tag (repos/postgres/remote/17.10.md, build of
+ * 2026-08-05). Pods name the tag, not the digest: kind side-loads images without their registry digest
+ * (kubernetes-sigs/kind#2394, #2734), so a digest reference would make the kubelet pull. `npm run check-images`
+ * reports when the tag no longer resolves to it (Docker Official Images rebuild tags on base image updates).
+ */
+export const POSTGRES_INDEX_DIGEST = 'sha256:7958605b474b3d264a969cb3a123d6aa00ad1e1fe9da8a69984dabb704d93317';
 const POSTGRES_UID = 999;
 const PORT = 5432;
 
@@ -62,11 +70,15 @@ export function postgresDefinition(
     title: 'PostgreSQL',
     readyTimeout: '3m',
     image: POSTGRES_IMAGE,
+    architectures: ['amd64', 'arm64'],
     images: (ctx) => [ctx.image(base.name)],
     ports: [{ name: 'postgres', port: PORT, service: true }],
     readiness: { type: 'exec', command: pgIsReady() },
     dependsOn: [],
-    resources: { requests: { cpu: '50m', memory: '96Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    // shared_buffers (32MB) plus a few MiB per connection (PostgreSQL docs, "Resource Consumption": each backend
+    // has its own work_mem and catalog caches); max_connections=60 bounds it.
+    resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+    memoryFloor: { memory: '192Mi', source: 'estimate: 32 MB shared_buffers + ~25 backends at ~5 MiB (Dagster and Polaris connection pools) + the postmaster' },
     render: (ctx) => renderPostgres(ctx, def, opts),
   };
   return def;

@@ -5,8 +5,14 @@ import type { RenderContext, ServiceDefinition } from '../types.js';
 import { EXPORTED_METRICS_PORT, SELF_METRICS_PORT } from './otel-collector.js';
 import { POLARIS_MANAGEMENT_PORT } from './polaris.js';
 
-/** Runs as nobody (65534); data in /prometheus; health /-/ready and /-/healthy (prometheus/prometheus Dockerfile, docs). */
+/**
+ * Runs as nobody (65534); data in /prometheus; health /-/ready and /-/healthy (prometheus/prometheus Dockerfile,
+ * docs). Release v3.14.0 of prometheus/prometheus, whose release pipeline pushes quay.io and Docker Hub images for
+ * linux/amd64 and arm64 (among others) as one manifest list.
+ */
 const IMAGE = 'quay.io/prometheus/prometheus:v3.14.0';
+/** A laptop keeps two days of metrics. */
+export const RETENTION = '2d';
 const CONFIG_MAP = 'prometheus-config';
 export const PROMETHEUS_PORT = 9090;
 
@@ -35,6 +41,9 @@ export function prometheusConfig(ctx: Pick<RenderContext, 'selected'>): Record<s
   }
   return {
     global: { scrape_interval: '30s', evaluation_interval: '30s' },
+    // In the configuration file since prometheus/prometheus#17026: v3.14 marks the --storage.tsdb.retention.*
+    // flags deprecated.
+    storage: { tsdb: { retention: { time: RETENTION } } },
     scrape_configs: scrape,
   };
 }
@@ -47,11 +56,15 @@ export const prometheus: ServiceDefinition = {
   readyTimeout: '3m',
   kind: 'StatefulSet',
   image: IMAGE,
+  architectures: ['amd64', 'arm64'],
   images: (ctx) => [ctx.image('prometheus')],
   ports: [{ name: 'http', port: PROMETHEUS_PORT, service: true }],
   readiness: { type: 'http', port: PROMETHEUS_PORT, path: '/-/ready' },
   dependsOn: [],
-  resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '384Mi' } },
+  // The prometheus-community chart's suggested server size is 512Mi (charts/prometheus values.yaml, resources).
+  // Prometheus 3 sets GOMEMLIMIT to 90% of the container limit itself (--auto-gomemlimit.ratio).
+  resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+  memoryFloor: { memory: '256Mi', source: 'estimate: a few thousand series from five scrape jobs, two days kept; the prometheus-community chart suggests 512Mi' },
   secrets: [],
   render: (ctx) => {
     const config = stringify(prometheusConfig(ctx), { lineWidth: 0 });
@@ -67,12 +80,8 @@ export const prometheus: ServiceDefinition = {
             container({
               name: 'prometheus',
               image: ctx.image('prometheus'),
-              args: [
-                '--config.file=/etc/prometheus/prometheus.yml',
-                '--storage.tsdb.path=/prometheus',
-                // A laptop keeps two days of metrics.
-                '--storage.tsdb.retention.time=2d',
-              ],
+              // Retention is in prometheus.yml (storage.tsdb.retention), not a flag.
+              args: ['--config.file=/etc/prometheus/prometheus.yml', '--storage.tsdb.path=/prometheus'],
               ports: [{ name: 'http', containerPort: PROMETHEUS_PORT, protocol: 'TCP' }],
               readinessProbe: httpProbe('http', '/-/ready', { periodSeconds: 5 }),
               livenessProbe: httpProbe('http', '/-/healthy', { initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 6 }),

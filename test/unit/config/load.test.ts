@@ -109,7 +109,7 @@ describe('bad input is a ConfigError naming the key', () => {
     ['unparsable cpu', 'services:\n  cube:\n    resources:\n      requests:\n        cpu: lots\n', 'services.cube.resources.requests.cpu', /not a CPU quantity/],
     ['zero memory', 'services:\n  cube:\n    resources:\n      requests:\n        memory: "0"\n', 'services.cube.resources.requests.memory', /greater than zero/],
     ['bad duration', 'timeouts:\n  up: soon\n', 'timeouts.up', /duration/],
-    ['bad cache driver', 'semantic:\n  cache: redis\n', 'semantic.cache', /allowed: cubestore, memory/],
+    ['bad cache driver', 'semantic:\n  cache: redis\n', 'semantic.cache', /allowed: auto, cubestore, memory/],
   ])('%s', (_name, yaml, key, message) => {
     const path = withFile(yaml);
     const error = loadError();

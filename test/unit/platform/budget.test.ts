@@ -1,7 +1,9 @@
-// The dev budget (design §4) and the resource summary `floe-dev render --summary` prints.
+// The dev budget (design §4), each service's memory floor, and the resource summary `floe-dev render --summary` prints.
 import { describe, expect, it } from 'vitest';
+import { CATALOG } from '../../../src/platform/catalog.js';
 import { formatCpu, formatMemory, parseCpu, parseMemory } from '../../../src/platform/quantity.js';
 import { formatSummary, MEMORY_BUDGET, resourceSummary, summaryJson } from '../../../src/platform/summary.js';
+import type { ServiceDefinition } from '../../../src/platform/types.js';
 import { config, containers, render } from './helpers.js';
 
 const GI = 2 ** 30;
@@ -9,11 +11,12 @@ const GI = 2 ** 30;
 describe('the dev budget', () => {
   const summary = resourceSummary(config());
 
-  it('keeps the default platform’s memory requests within 3 GiB and limits within 6 GiB', () => {
-    expect(summary.services).toHaveLength(14);
-    expect(summary.total.requests.memory).toBeLessThanOrEqual(3 * GI);
-    expect(summary.total.limits.memory).toBeLessThanOrEqual(6 * GI);
-    expect(summary.budget.withinBudget).toBe(true);
+  it.each(['amd64', 'arm64'])('keeps the default platform’s memory requests within 3 GiB and limits within 8 GiB on %s', (arch) => {
+    const s = resourceSummary(config({}, arch));
+    expect(s.services).toHaveLength(arch === 'amd64' ? 14 : 13);
+    expect(s.total.requests.memory).toBeLessThanOrEqual(3 * GI);
+    expect(s.total.limits.memory).toBeLessThanOrEqual(8 * GI);
+    expect(s.budget.withinBudget).toBe(true);
   });
 
   it('counts what the rendered pods ask for (containers summed, init containers when larger)', () => {
@@ -25,8 +28,8 @@ describe('the dev budget', () => {
   });
 
   it('flags a configuration that goes over the budget', () => {
-    const big = resourceSummary(config({ services: { polaris: { resources: { limits: { memory: '2Gi' } } } } }));
-    expect(big.total.limits.memory).toBe(summary.total.limits.memory + (2 * GI - parseMemory('768Mi')!));
+    const big = resourceSummary(config({ services: { polaris: { resources: { limits: { memory: '2Gi' } } }, cube: { resources: { limits: { memory: '1Gi' } } } } }));
+    expect(big.total.limits.memory).toBe(summary.total.limits.memory + (GI) + (GI - parseMemory('640Mi')!));
     expect(big.budget.withinBudget).toBe(false);
     expect(formatSummary(big)).toMatch(/OVER the dev budget/);
   });
@@ -42,11 +45,38 @@ describe('the dev budget', () => {
     const text = formatSummary(summary);
     for (const s of summary.services) expect(text).toMatch(new RegExp(`^${s.name}\\s+${s.component}\\s+${s.kind}`, 'm'));
     // One unit per column (millicores, MiB), and the same unit on both sides of each comparison.
-    expect(text).toMatch(/^TOTAL \(14 services\)\s+1060m\s+12500m\s+2304Mi\s+6080Mi$/m);
-    expect(text).toMatch(/^Memory: requests 2\.25Gi of 3\.00Gi, limits 5\.94Gi of 6\.00Gi: within the dev budget\.$/m);
+    expect(text).toMatch(/^TOTAL \(14 services\)\s+1060m\s+12500m\s+2912Mi\s+7936Mi$/m);
+    expect(text).toMatch(/^Memory: requests 2\.84Gi of 3\.00Gi, limits 7\.75Gi of 8\.00Gi: within the dev budget\.$/m);
     expect(text).toMatch(/^CPU: requests 1060m \(1\.06 cores\), limits 12500m \(12\.5 cores\)\.$/m);
     for (const s of summary.services) expect(text).toMatch(new RegExp(`^${s.name}\\s.*\\s\\d+m\\s+\\d+m\\s+\\d+(\\.\\d)?Mi\\s+\\d+(\\.\\d)?Mi$`, 'm'));
-    expect(MEMORY_BUDGET).toEqual({ requests: 3 * GI, limits: 6 * GI });
+    expect(MEMORY_BUDGET).toEqual({ requests: 3 * GI, limits: 8 * GI });
+  });
+});
+
+/** Why a service's default memory limit does not meet its floor, or undefined when it does. */
+function belowFloor(s: ServiceDefinition): string | undefined {
+  const floor = parseMemory(s.memoryFloor.memory);
+  const limit = parseMemory(s.resources.limits.memory);
+  if (floor === undefined || limit === undefined) return `${s.name}: floor ${s.memoryFloor.memory} or limit ${s.resources.limits.memory} is not a quantity`;
+  return limit < floor ? `${s.name}: limit ${s.resources.limits.memory} is below its floor ${s.memoryFloor.memory} (${s.memoryFloor.source})` : undefined;
+}
+
+describe('memory floors (what each service really needs, with its source)', () => {
+  it.each(CATALOG.map((s) => [s.name, s] as const))('%s: the default limit is at least its floor, the request at most the limit', (_n, s) => {
+    expect(belowFloor(s)).toBeUndefined();
+    expect(parseMemory(s.resources.requests.memory)!).toBeLessThanOrEqual(parseMemory(s.resources.limits.memory)!);
+    expect(s.memoryFloor.source.length, `${s.name}: name where the floor comes from`).toBeGreaterThan(20);
+  });
+
+  it('catches a limit below its floor (Grafana at its old 256Mi)', () => {
+    const grafana = CATALOG.find((s) => s.name === 'grafana')!;
+    const old = { ...grafana, resources: { ...grafana.resources, limits: { ...grafana.resources.limits, memory: '256Mi' } } };
+    expect(belowFloor(old)).toMatch(/grafana: limit 256Mi is below its floor 400Mi \(grafana\/grafana#123017/);
+  });
+
+  it('renders the limits the floors were checked against', () => {
+    const limits = new Map(containers(render()).filter((p) => !p.init).map((p) => [p.object.metadata?.name, p.container.resources?.limits?.memory]));
+    for (const s of CATALOG) expect(limits.get(s.name), s.name).toBe(s.resources.limits.memory);
   });
 });
 
@@ -64,7 +94,7 @@ describe('the summary as JSON', () => {
     expect(numbers.filter((k) => !/(Millicores|Bytes)$/.test(k))).toEqual([]);
     expect(json).toMatchObject({
       total: { requests: { cpuMillicores: summary.total.requests.cpu, memoryBytes: summary.total.requests.memory } },
-      budget: { memoryRequestsBytes: 3 * GI, memoryLimitsBytes: 6 * GI, withinBudget: true },
+      budget: { memoryRequestsBytes: MEMORY_BUDGET.requests, memoryLimitsBytes: MEMORY_BUDGET.limits, withinBudget: true },
     });
   });
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { configMapData, named, render } from './helpers.js';
 
 function which(tool: string): string | undefined {
@@ -44,7 +44,29 @@ describe('Dagster', () => {
       expect(c.volumeMounts).toContainEqual(expect.objectContaining({ mountPath: '/dagster-workspace' }));
     }
   });
+
+  it('the example code location serves a definitions file from a ConfigMap, with the same multi-arch image', () => {
+    const d = named(objects, 'Deployment', 'dagster-code-location').spec!.template.spec!;
+    const c = d.containers[0]!;
+    expect(c.image).toBe('dagster/dagster-k8s:1.13.25');
+    expect(c.args).toEqual(['dagster', 'api', 'grpc', '-h', '0.0.0.0', '-p', '3030', '-f', '/opt/dagster/example/definitions.py']);
+    expect(c.volumeMounts).toContainEqual({ name: 'example-code', mountPath: '/opt/dagster/example/definitions.py', subPath: 'definitions.py', readOnly: true });
+    expect(d.volumes).toContainEqual({ name: 'example-code', configMap: { name: 'dagster-example-code' } });
+    const code = configMapData(objects, 'dagster-example-code', 'definitions.py');
+    expect(code).toMatch(/^defs = dg\.Definitions\(assets=\[platform_greeting\], jobs=\[greeting_job\]\)$/m);
+    expect(code).toContain('executor_def=dg.in_process_executor');
+  });
+
+  const python = which('python3');
+  it.skipIf(!python)('the definitions file is Python that compiles (skipped without python3)', () => {
+    const code = configMapData(objects, 'dagster-example-code', 'definitions.py');
+    const r = spawnSync(python!, ['-c', 'import ast, sys; ast.parse(sys.stdin.read(), "definitions.py")'], { input: code, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const broken = spawnSync(python!, ['-c', 'import ast, sys; ast.parse(sys.stdin.read(), "definitions.py")'], { input: `${code}\ndef (:\n`, encoding: 'utf8' });
+    expect(broken.status).not.toBe(0);
+  });
 });
+
 
 describe('Polaris', () => {
   const properties = Object.fromEntries(
@@ -108,7 +130,7 @@ describe('OpenTelemetry collector', () => {
 
   it('caps Go’s heap below the memory limit', () => {
     const c = named(objects, 'Deployment', 'otel-collector').spec!.template.spec!.containers[0]!;
-    expect(c.env).toContainEqual({ name: 'GOMEMLIMIT', value: '153MiB' });
+    expect(c.env).toContainEqual({ name: 'GOMEMLIMIT', value: '204MiB' });
   });
 });
 
@@ -128,25 +150,44 @@ describe('Prometheus', () => {
     expect(jobs(render({ components: ['observability'] }))).toEqual(['prometheus', 'otel-collector', 'otel-collector-otlp']);
   });
 
+  it('keeps two days of metrics through the configuration file, not the deprecated flag (prometheus#17026)', () => {
+    expect((parse(text) as { storage: unknown }).storage).toEqual({ tsdb: { retention: { time: '2d' } } });
+    const c = named(objects, 'StatefulSet', 'prometheus').spec!.template.spec!.containers[0]!;
+    expect(c.args!.some((a) => a.startsWith('--storage.tsdb.retention'))).toBe(false);
+  });
+
   const promtool = which('promtool');
   const dir = mkdtempSync(join(tmpdir(), 'floe-promtool-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** promtool's major version: Debian's prometheus package is 2.x, older than storage.tsdb.retention in the file. */
+  const promtoolMajor = promtool ? Number(/version (\d+)\./.exec(execFileSync(promtool, ['--version'], { encoding: 'utf8' }))?.[1]) : undefined;
+  const checked = promtoolMajor !== undefined && promtoolMajor < 3 ? withoutRetention(text) : text;
 
   if (!promtool) console.warn('skipping `promtool check config`: promtool not found (Debian package prometheus; .ci/run installs it)');
   it.skipIf(!promtool)('passes `promtool check config` (skipped without promtool: install Debian package prometheus)', () => {
+    // A promtool before 3.x rejects the retention block (prometheus#12139: "field retention not found"): it checks
+    // everything else, and the test above pins the block's shape to what Prometheus 3.14 reads.
+    if (checked !== text) console.warn(`promtool ${promtoolMajor}.x predates storage.tsdb.retention in the file: checking the rest of prometheus.yml`);
     const file = join(dir, 'prometheus.yml');
-    writeFileSync(file, text);
+    writeFileSync(file, checked);
     const out = execFileSync(promtool!, ['check', 'config', file], { encoding: 'utf8' });
     expect(out).toMatch(/SUCCESS/);
   });
 
   it.skipIf(!promtool)('promtool does reject a broken configuration (the check above can fail)', () => {
     const file = join(dir, 'broken.yml');
-    writeFileSync(file, `${text}\n  - job_name: prometheus\n    static_configs: [{ targets: ['not a target'] }]\n`);
+    writeFileSync(file, `${checked.trimEnd()}\n  - job_name: prometheus\n    static_configs: [{ targets: ['not a target'] }]\n`);
     const r = spawnSync(promtool!, ['check', 'config', file], { encoding: 'utf8' });
     expect(r.status).not.toBe(0);
   });
 });
+
+/** prometheus.yml without its `storage` block (for a promtool older than the block). */
+function withoutRetention(yaml: string): string {
+  const doc = parse(yaml) as Record<string, unknown>;
+  delete doc.storage;
+  return stringify(doc);
+}
 
 describe('Grafana', () => {
   it('provisions Prometheus as the default data source, at its Service', () => {
@@ -155,6 +196,19 @@ describe('Grafana', () => {
     expect(ds.datasources).toEqual([expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090', isDefault: true, access: 'proxy' })]);
     const c = named(objects, 'Deployment', 'grafana').spec!.template.spec!.containers[0]!;
     expect(c.volumeMounts).toContainEqual(expect.objectContaining({ mountPath: '/etc/grafana/provisioning/datasources' }));
+  });
+
+  it('turns gzip off and caps Go’s heap below its limit (grafana#123017)', () => {
+    const c = named(objects, 'Deployment', 'grafana').spec!.template.spec!.containers[0]!;
+    expect(c.env).toContainEqual({ name: 'GF_SERVER_ENABLE_GZIP', value: 'false' });
+    expect(c.env).toContainEqual({ name: 'GOMEMLIMIT', value: '409MiB' });
+  });
+});
+
+describe('MinIO', () => {
+  it('runs with the CI/CD sizing its maintainers give 256 MiB for (minio#18906)', () => {
+    const c = named(objects, 'StatefulSet', 'minio').spec!.template.spec!.containers[0]!;
+    expect(c.env).toContainEqual({ name: 'MINIO_CI_CD', value: 'true' });
   });
 });
 
@@ -172,16 +226,27 @@ describe('Cube', () => {
     expect(cube.dimensions.some((d) => d.primary_key)).toBe(true);
   });
 
+  it('mounts each model file on its own (subPath), so none of the ConfigMap volume’s ..data layout reaches the model folder', () => {
+    const pod = named(objects, 'Deployment', 'cube').spec!.template.spec!;
+    const mounts = pod.containers[0]!.volumeMounts!.filter((m) => m.name === 'model');
+    expect(mounts).toEqual([{ name: 'model', mountPath: '/cube/conf/model/platform_components.yml', subPath: 'platform_components.yml', readOnly: true }]);
+    expect(pod.containers[0]!.volumeMounts!.some((m) => m.mountPath === '/cube/conf/model')).toBe(false);
+    expect(pod.volumes).toContainEqual({ name: 'model', configMap: { name: 'cube-model' } });
+  });
+
   it.each([
-    ['cubestore', { CUBEJS_CACHE_AND_QUEUE_DRIVER: 'cubestore', CUBEJS_CUBESTORE_HOST: 'cubestore', CUBEJS_CUBESTORE_PORT: '3030' }],
-    ['memory', { CUBEJS_CACHE_AND_QUEUE_DRIVER: 'memory' }],
-  ] as const)('uses the %s cache driver, an in-process DuckDB and production mode', (cache, expected) => {
-    const o = render({ semantic: { cache } });
+    ['cubestore', 'amd64', { CUBEJS_CACHE_AND_QUEUE_DRIVER: 'cubestore', CUBEJS_CUBESTORE_HOST: 'cubestore', CUBEJS_CUBESTORE_PORT: '3030' }],
+    ['memory', 'amd64', { CUBEJS_CACHE_AND_QUEUE_DRIVER: 'memory' }],
+    ['auto', 'amd64', { CUBEJS_CACHE_AND_QUEUE_DRIVER: 'cubestore', CUBEJS_CUBESTORE_HOST: 'cubestore', CUBEJS_CUBESTORE_PORT: '3030' }],
+    ['auto', 'arm64', { CUBEJS_CACHE_AND_QUEUE_DRIVER: 'memory' }],
+  ] as const)('semantic.cache %s on %s: the right cache driver, an in-process DuckDB and production mode', (cache, arch, expected) => {
+    const o = render({ semantic: { cache } }, arch);
     const env = Object.fromEntries(
       named(o, 'Deployment', 'cube').spec!.template.spec!.containers[0]!.env!.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]),
     );
     expect(env).toMatchObject({ ...expected, CUBEJS_DB_TYPE: 'duckdb', CUBEJS_DEV_MODE: 'false' });
-    if (cache === 'memory') expect(env).not.toHaveProperty('CUBEJS_CUBESTORE_HOST');
-    expect(o.some((x) => x.metadata?.name === 'cubestore')).toBe(cache === 'cubestore');
+    const cubestore = expected.CUBEJS_CACHE_AND_QUEUE_DRIVER === 'cubestore';
+    if (!cubestore) expect(env).not.toHaveProperty('CUBEJS_CUBESTORE_HOST');
+    expect(o.some((x) => x.metadata?.name === 'cubestore')).toBe(cubestore);
   });
 });

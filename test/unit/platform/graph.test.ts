@@ -72,17 +72,18 @@ describe('the platform graph', () => {
     const deps = platformDependencies(config());
     expect(deps.get('dagster-webserver')).toEqual(['orchestrator-db', 'dagster-code-location']);
     expect(deps.get('polaris')).toEqual(['catalog-db', 'polaris-bootstrap']);
-    expect(deps.get('cube')).toEqual(['cubestore', 'polaris']);
+    expect(deps.get('cube')).toEqual(['cubestore']);
     expect(deps.get('minio')).toEqual([]);
   });
 
   it.each<[string, string[], ServiceName[]]>([
     ['storage', ['storage'], ['minio', 'minio-bucket']],
-    ['catalog', ['catalog'], ['catalog-db', 'polaris-bootstrap', 'polaris']],
+    // The platform's Iceberg catalog lives in the MinIO bucket: catalog brings storage.
+    ['catalog', ['catalog'], ['minio', 'minio-bucket', 'catalog-db', 'polaris-bootstrap', 'polaris']],
     ['observability', ['observability'], ['otel-collector', 'prometheus', 'grafana']],
     ['orchestrator', ['orchestrator'], ['orchestrator-db', 'dagster-code-location', 'dagster-webserver', 'dagster-daemon']],
-    // Cube depends on the catalog: the semantic component brings the catalog component.
-    ['semantic', ['semantic'], ['catalog-db', 'polaris-bootstrap', 'polaris', 'cubestore', 'cube']],
+    // Cube reads its sample model from in-process DuckDB: the semantic component needs no catalog.
+    ['semantic', ['semantic'], ['cubestore', 'cube']],
     ['orchestrator + storage', ['orchestrator', 'storage'], ['minio', 'minio-bucket', 'orchestrator-db', 'dagster-code-location', 'dagster-webserver', 'dagster-daemon']],
   ])('--component %s selects it and what it depends on', (_n, components, expected) => {
     expect(names(selectServices(config({ components: components as never })))).toEqual(expected);
@@ -90,8 +91,8 @@ describe('the platform graph', () => {
 
   it('drops Cube Store, and Cube’s dependency on it, with semantic.cache: memory', () => {
     const cfg = config({ components: ['semantic'], semantic: { cache: 'memory' } });
-    expect(names(selectServices(cfg))).toEqual(['catalog-db', 'polaris-bootstrap', 'polaris', 'cube']);
-    expect(platformDependencies(cfg).get('cube')).toEqual(['polaris']);
+    expect(names(selectServices(cfg))).toEqual(['cube']);
+    expect(platformDependencies(cfg).get('cube')).toEqual([]);
   });
 
   it('reports a catalog whose service depends on an unknown one, naming both', () => {

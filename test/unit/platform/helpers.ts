@@ -4,11 +4,21 @@ import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import type { IContainer, IPodSpec } from 'kubernetes-models/v1';
 import { configSchema, type Config, type ConfigInput } from '../../../src/config/schema.js';
+import { forArchitecture } from '../../../src/platform/architecture.js';
 import type { PlatformCredentials } from '../../../src/platform/credentials.js';
 import { renderPlatform } from '../../../src/platform/render.js';
 import type { KubeObject } from '../../../src/platform/types.js';
 
-export function config(input: ConfigInput = {}): Config {
+/**
+ * A configuration as the schema makes it, with its architecture choices made for `arch` (amd64 unless a test
+ * says otherwise), so a result never depends on the machine the tests run on.
+ */
+export function config(input: ConfigInput = {}, arch = 'amd64'): Config {
+  return forArchitecture(configSchema.parse(input), arch);
+}
+
+/** The schema's configuration as it is, `semantic.cache: auto` unresolved. */
+export function rawConfig(input: ConfigInput = {}): Config {
   return configSchema.parse(input);
 }
 
@@ -23,8 +33,8 @@ export const CREDENTIALS: PlatformCredentials = {
   cube: { apiSecret: 'CubeApiSecretValue00000000000000000000000000000000000000000000001' },
 };
 
-export function render(input: ConfigInput = {}): KubeObject[] {
-  return renderPlatform({ config: config(input), credentials: CREDENTIALS });
+export function render(input: ConfigInput = {}, arch = 'amd64'): KubeObject[] {
+  return renderPlatform({ config: config(input, arch), credentials: CREDENTIALS });
 }
 
 /** The configurations every structural and policy test runs over. */
@@ -36,12 +46,13 @@ export const CONFIGS: [string, ConfigInput][] = [
   ['orchestrator only', { components: ['orchestrator'] }],
   ['semantic only', { components: ['semantic'] }],
   ['memory cache', { semantic: { cache: 'memory' } }],
+  ['Cube Store explicitly', { semantic: { cache: 'cubestore' } }],
   ['custom namespace', { namespace: 'data-dev' }],
   [
     'overrides',
     {
       services: {
-        cube: { image: 'cubejs/cube:v1.8.25', resources: { limits: { memory: '1Gi' }, requests: { cpu: '200m' } } },
+        cube: { image: 'cubejs/cube:v1.7.42', resources: { limits: { memory: '1Gi' }, requests: { cpu: '200m' } } },
         'orchestrator-db': { image: 'postgres:17.9' },
         polaris: { resources: { limits: { memory: '1536Mi', cpu: '3' } } },
       },

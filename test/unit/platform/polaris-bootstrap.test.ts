@@ -61,21 +61,24 @@ describe('the Polaris bootstrap script', () => {
     expect(r.stdout).toMatch(/successfully bootstrapped/);
   });
 
-  it('succeeds when the realm was already bootstrapped (the admin tool exits 3)', () => {
-    fakeJava(
-      `echo 'java.lang.IllegalArgumentException: It appears this metastore manager has already been bootstrapped. To continue bootstrapping, please first purge the metastore with the \`purge\` command.' >&2; echo 'Bootstrap encountered errors during operation.' >&2; exit 3`,
-    );
+  it('a re-run succeeds as the 1.7.0 admin tool reports it: already bootstrapped, exit 0 (BootstrapCommand)', () => {
+    fakeJava(`echo "Realm 'POLARIS' is already bootstrapped; skipping."; echo 'Bootstrap completed (1 realm(s) already bootstrapped).'; exit 0`);
     const r = runScript();
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/already bootstrapped: nothing to do/);
+    expect(r.stdout).toBe("Realm 'POLARIS' is already bootstrapped; skipping.\nBootstrap completed (1 realm(s) already bootstrapped).\n");
     expect(existsSync(join(dir, 'work', 'credentials.yaml'))).toBe(false);
   });
 
-  it('fails with the tool’s exit code on any other error, showing its output', () => {
-    fakeJava(`echo 'Connection to catalog-db:5432 refused.' >&2; exit 3`);
+  it.each([
+    ['a refused connection', `echo 'Connection to catalog-db:5432 refused.' >&2; echo 'Bootstrap encountered errors during operation.' >&2; exit 3`, 3],
+    // 1.6 and older failed a re-run with exit 3 and this message; 1.7.0 no longer does, so it is a failure like any other.
+    ['the pre-1.7 "already been bootstrapped" error', `echo 'It appears this metastore manager has already been bootstrapped.' >&2; exit 3`, 3],
+    ['a killed JVM', 'kill -9 $$', 137],
+  ])('fails with the tool’s exit code on %s, its output in the log, the credentials file gone', (_what, behaviour, code) => {
+    fakeJava(behaviour);
     const r = runScript();
-    expect(r.status).toBe(3);
-    expect(r.stdout).toMatch(/Connection to catalog-db:5432 refused/);
+    expect(r.status).toBe(code);
+    if (code === 3) expect(r.stderr).toMatch(/Bootstrap encountered errors|already been bootstrapped/);
     expect(existsSync(join(dir, 'work', 'credentials.yaml'))).toBe(false);
   });
 

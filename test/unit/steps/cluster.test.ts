@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/clock.js';
 import { ensureCluster, readClusterRecord, type ClusterOptions, type WantedCluster } from '../../../src/steps/cluster.js';
-import type { StepReporter } from '../../../src/steps/step.js';
+import { recordingReporter } from '../../helpers/reporter.js';
 import { FloeError } from '../../../src/errors.js';
 import { testContext } from '../../helpers/context.js';
 import { FakeRunner } from '../../helpers/fake-runner.js';
@@ -18,10 +18,7 @@ function instantClock(): Clock & { slept: number[] } {
   return { slept, now: () => Date.UTC(2026, 10, 27), sleep: async (ms) => void slept.push(ms) };
 }
 
-function reporter(): StepReporter & { titles: string[]; lines: string[] } {
-  const r = { titles: [] as string[], lines: [] as string[] };
-  return { ...r, progress: (t) => r.lines.push(t), done: (t) => r.titles.push(t), skip: (t) => r.titles.push(`skipped: ${t}`) };
-}
+const reporter = recordingReporter;
 
 function setup(options: { config?: object } = {}) {
   const runner = new FakeRunner();
@@ -163,5 +160,34 @@ describe('ensureCluster', () => {
     const error = (await ensureCluster(ctx, opts(), reporter()).catch((e: unknown) => e)) as FloeError;
     expect(error.message).toMatch(/API server does not answer: The connection to the server 127.0.0.1:40000 was refused/);
     expect(error.hint).toMatch(/docker start floe-dev-control-plane/);
+  });
+});
+
+describe('a create cut short by a forced exit', () => {
+  it('is on record before kind starts, so the next up deletes the half-made cluster and creates it afresh', async () => {
+    const { runner, ctx } = setup();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(ctx.paths.dir, { recursive: true });
+    writeFileSync(ctx.paths.clusterRecord, JSON.stringify({ name: 'floe-dev', configHash: 'x', nodeImage: 'y', createdAt: 'z', creating: true }));
+    runner.expect(['kind', 'get', 'clusters']).respond({ stdout: 'floe-dev\n' });
+    runner.expect(['kind', 'delete', 'cluster']).respond({});
+    runner.expect(['kind', 'create', 'cluster']).respond({});
+    runner.expect((argv) => argv.includes('version')).respond({ stdout: JSON.stringify({ serverVersion: { gitVersion: 'v1.33.4' } }) });
+    const r = reporter();
+    await ensureCluster(ctx, opts(), r);
+    runner.verify();
+    expect(r.lines.some((l) => /half-made cluster floe-dev/.test(l))).toBe(true);
+    expect(runner.calls.map((c) => c.argv[1])).toEqual(['get', 'delete', 'create', expect.any(String)]);
+  });
+
+  it('a cluster someone else made meanwhile ("already exist") is never deleted', async () => {
+    const { runner, ctx } = setup();
+    runner.expect(['kind', 'get', 'clusters']).respond({});
+    runner.expect(['kind', 'create']).respond({ exitCode: 1, stderr: 'ERROR: failed to create cluster: node(s) already exist for a cluster with the name "floe-dev"' });
+    const error = await ensureCluster(ctx, opts(), reporter()).catch((e: unknown) => e);
+    runner.verify();
+    expect((error as Error).message).toMatch(/another process created a kind cluster named "floe-dev" meanwhile/);
+    expect(runner.callsTo(['kind', 'delete'])).toHaveLength(0);
+    expect(existsSync(ctx.paths.clusterRecord)).toBe(false);
   });
 });

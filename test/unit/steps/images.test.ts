@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeImageRef } from '../../../src/images/refs.js';
 import { ensureImages, explainPullFailure } from '../../../src/steps/images.js';
-import type { StepReporter } from '../../../src/steps/step.js';
+import { recordingReporter } from '../../helpers/reporter.js';
 import { FloeError } from '../../../src/errors.js';
 import { testContext } from '../../helpers/context.js';
 import { engineInfo, FakeDocker, type FakeImageWorld } from '../../helpers/fake-docker.js';
@@ -31,10 +31,7 @@ function host(...refs: string[]) {
   return new Map(refs.map((r, i) => [r, { id: `sha256:${i}${r.length}` }]));
 }
 
-function reporter(): StepReporter & { titles: string[]; lines: string[] } {
-  const r = { titles: [] as string[], lines: [] as string[] };
-  return { ...r, progress: (t) => r.lines.push(t), done: (t) => r.titles.push(t), skip: (t) => r.titles.push(`skipped: ${t}`) };
-}
+const reporter = recordingReporter;
 
 function setup(world: FakeImageWorld, options: { config?: object; info?: Parameters<typeof engineInfo>[0] } = {}) {
   const runner = new FakeRunner();
