@@ -107,6 +107,9 @@ export function usageError(message: string, context: UsageContext): UsageError {
   const following = /^Not enough arguments following: (.+)$/.exec(text);
   if (following) return new UsageError(`--${following[1]} needs a value`, { hint: help });
 
+  const exclusive = /^Arguments (\S+) and (\S+) are mutually exclusive$/.exec(text);
+  if (exclusive) return new UsageError(`--${exclusive[1]} and --${exclusive[2]} cannot be used together`, { hint: help });
+
   const tooMany = /^Too many non-option arguments/.test(text);
   if (tooMany) return new UsageError(`too many arguments for \`floe-dev ${command?.name ?? ''}\``.replace(' ``', '`'), { hint: help });
 

@@ -137,3 +137,26 @@ export function formatAccess(a: PlatformAccess): string {
     ]),
   ].join('\n\n')}\n`;
 }
+
+/**
+ * `floe-dev credentials --env`: shell `export` lines, so snippets can use $FLOE_POLARIS_CREDENTIAL and friends
+ * (`eval "$(floe-dev credentials --env)"`). Values are single-quoted; none holds a quote (random letters and digits).
+ */
+export function accessEnv(a: PlatformAccess): string {
+  const vars: [string, string][] = [
+    ['FLOE_DAGSTER_URL', a.dagster.url],
+    ['FLOE_POLARIS_URI', a.polaris.uri],
+    ['FLOE_POLARIS_CREDENTIAL', a.polaris.credential],
+    ['FLOE_POLARIS_SCOPE', a.polaris.scope],
+    ['FLOE_WAREHOUSE', a.polaris.warehouse],
+    ['FLOE_S3_ENDPOINT', a.s3.endpoint],
+    ['FLOE_S3_REGION', a.s3.region],
+    ['FLOE_S3_ACCESS_KEY', a.s3.accessKey],
+    ['FLOE_S3_SECRET_KEY', a.s3.secretKey],
+    ['FLOE_CUBE_API_URL', a.cube.apiUrl],
+    ['FLOE_CUBE_API_SECRET', a.cube.apiSecret],
+    ['FLOE_GRAFANA_USER', a.grafana.user],
+    ['FLOE_GRAFANA_PASSWORD', a.grafana.password],
+  ];
+  return vars.map(([name, value]) => `export ${name}='${value.replaceAll("'", "'\\''")}'`).join('\n') + '\n';
+}

@@ -1,5 +1,6 @@
 // `floe-dev credentials`: the URLs and logins of the current cluster, only when asked; the built CLI as a
 // subprocess over a state folder made by `render` (the credentials a cluster gets) and a forward record.
+import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,6 +104,22 @@ describe('floe-dev credentials', () => {
     // An hour after the moment it was signed, which lies between before and after.
     expect(exp).toBeGreaterThanOrEqual(before + 3600);
     expect(exp).toBeLessThanOrEqual(after + 3600);
+  });
+
+  it('--env gives shell exports that a shell takes as they are', async () => {
+    const r = await floeDev(['credentials', '--env']);
+    expect(r.code, r.err).toBe(0);
+    const shell = spawnSync('bash', ['-c', `${r.out}\nprintf '%s\\n' "$FLOE_POLARIS_URI" "$FLOE_POLARIS_CREDENTIAL" "$FLOE_WAREHOUSE" "$FLOE_S3_ENDPOINT" "$FLOE_S3_ACCESS_KEY" "$FLOE_S3_SECRET_KEY" "$FLOE_CUBE_API_SECRET"`], { encoding: 'utf8' });
+    expect(shell.stdout.trim().split('\n')).toEqual([
+      'http://127.0.0.1:8181/api/catalog',
+      `${creds.polaris.clientId}:${creds.polaris.clientSecret}`,
+      'floe',
+      'http://localhost:9000',
+      creds.minio.rootUser,
+      creds.minio.rootPassword,
+      creds.cube.apiSecret,
+    ]);
+    expect((await floeDev(['credentials', '--env', '--cube-token'])).code).toBe(2);
   });
 
   it('is the only command that prints them', async () => {

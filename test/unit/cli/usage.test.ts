@@ -89,7 +89,11 @@ describe('usageError', () => {
     expect(map('Unknown argument: xyzzy', ['--cluster', 'c', 'xyzzy']).message).toBe('unknown command "xyzzy"');
   });
 
+  it('says which options cannot go together', () => {
+    expect(map('Arguments a and b are mutually exclusive', ['up']).message).toBe('--a and --b cannot be used together');
+  });
+
   it('puts anything else yargs says on one line', () => {
-    expect(map('Arguments a and b are mutually exclusive\nmore', ['up']).message).toBe('Arguments a and b are mutually exclusive; more');
+    expect(map('Implications failed:\n  a -> b', ['up']).message).toBe('Implications failed:; a -> b');
   });
 });
