@@ -1,7 +1,7 @@
 // Builds the run's Context from parsed flags: configuration layers, state paths, tools, clock, logger. The
 // configuration and the tools are imported here, when a command runs, not when `--help` reads the commands.
 import { systemClock } from '../clock.js';
-import type { ConfigFlags } from '../config/load.js';
+import type { ConfigFlags, LoadedConfig } from '../config/load.js';
 import type { Context } from '../context.js';
 import { createLogger } from '../log.js';
 import { clusterPaths } from '../state/paths.js';
@@ -24,7 +24,7 @@ export async function createContext(
   const [{ loadConfig, loadConfigTolerant }, { createTools }] = await Promise.all([import('../config/load.js'), import('../tools/index.js')]);
   const log = createLogger(args.verbose, (line) => io.stderr(`${line}\n`));
   const load = { cwd: io.cwd, env: io.env, configFile: args.config, flags: { ...flags, cluster: args.cluster, namespace: args.namespace } };
-  let loaded;
+  let loaded: LoadedConfig;
   if (options.tolerant) {
     const { problems, ...rest } = loadConfigTolerant(load);
     loaded = rest;

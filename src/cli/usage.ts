@@ -110,8 +110,9 @@ export function usageError(message: string, context: UsageContext): UsageError {
   const exclusive = /^Arguments (\S+) and (\S+) are mutually exclusive$/.exec(text);
   if (exclusive) return new UsageError(`--${exclusive[1]} and --${exclusive[2]} cannot be used together`, { hint: help });
 
-  const tooMany = /^Too many non-option arguments/.test(text);
-  if (tooMany) return new UsageError(`too many arguments for \`floe-dev ${command?.name ?? ''}\``.replace(' ``', '`'), { hint: help });
+  if (/^Too many non-option arguments/.test(text)) {
+    return new UsageError(command ? `too many arguments for \`floe-dev ${command.name}\` (usage: floe-dev ${command.usage})` : 'too many arguments', { hint: help });
+  }
 
   // Anything else yargs says (rare): its words on one line, with the way to the help.
   return new UsageError(text.replace(/\s*\n\s*/g, '; '), { hint: help });

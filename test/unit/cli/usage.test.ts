@@ -89,6 +89,12 @@ describe('usageError', () => {
     expect(map('Unknown argument: xyzzy', ['--cluster', 'c', 'xyzzy']).message).toBe('unknown command "xyzzy"');
   });
 
+  it('says how a command is used when it gets too many arguments', () => {
+    expect(map('Too many non-option arguments: got 2, maximum of 1', ['forward', 'start', 'now']).message).toBe(
+      'too many arguments for `floe-dev forward` (usage: floe-dev forward [action])',
+    );
+  });
+
   it('says which options cannot go together', () => {
     expect(map('Arguments a and b are mutually exclusive', ['up']).message).toBe('--a and --b cannot be used together');
   });
