@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
+    // A guard against hangs, not a speed check: sized so one `floe-dev up` against the simulated toolchain fits
+    // on a loaded 2-core machine (a test that needs longer says so in its describe block).
+    testTimeout: 60_000,
     hookTimeout: 30_000,
     // e2e tests spawn the built CLI and fake tools; two cores, so keep parallelism modest.
     maxWorkers: 2,

@@ -46,10 +46,11 @@ describe.skipIf(!cliBuilt)('floe-dev render, applied by the fake kubectl', () =>
     const kinds = new Set(h().state.objects(cluster.name, { namespace: NS }).map((o) => o.object.kind));
     expect([...kinds]).toEqual(expect.arrayContaining(['Deployment', 'StatefulSet', 'Job', 'Service', 'Secret', 'ConfigMap']));
 
+    h().advanceClock(600_000); // ten minutes on the cluster's clock: far past every readiness time, however slow the machine
     await waitFor(async () => {
       const pods = (JSON.parse((await k(['get', 'pods', '-n', NS, '-o', 'json'])).stdout) as Obj).items as Obj[];
       return pods.length > 0 && pods.every((p) => p.status.phase === 'Succeeded' || p.status.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True'));
-    }, 8_000, 'every pod ready or completed');
+    }, 10_000, 'every pod ready or completed');
     const deployments = (JSON.parse((await k(['get', 'deployments', '-n', NS, '-o', 'json'])).stdout) as Obj).items as Obj[];
     expect(deployments.map((d) => [d.metadata.name, d.status.readyReplicas === d.spec.replicas])).toEqual(deployments.map((d) => [d.metadata.name, true]));
     const jobs = (JSON.parse((await k(['get', 'jobs', '-n', NS, '-o', 'json'])).stdout) as Obj).items as Obj[];
@@ -69,10 +70,11 @@ describe.skipIf(!cliBuilt)('floe-dev render, applied by the fake kubectl', () =>
 
   it('wires the services so the smoke checks pass through port-forwards (credentials, workspace, model)', async () => {
     const { k, cluster } = await renderAndApply(h());
+    h().advanceClock(600_000); // ten minutes on the cluster's clock: far past every readiness time, however slow the machine
     await waitFor(async () => {
       const pods = (JSON.parse((await k(['get', 'pods', '-n', NS, '-o', 'json'])).stdout) as Obj).items as Obj[];
       return pods.length > 0 && pods.every((p) => p.status.phase === 'Succeeded' || p.status.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True'));
-    }, 8_000, 'every pod ready or completed');
+    }, 10_000, 'every pod ready or completed');
     const secret = async (name: string): Promise<Record<string, string>> => {
       const data = (JSON.parse((await k(['get', 'secret', name, '-n', NS, '-o', 'json'])).stdout) as Obj).data as Record<string, string>;
       return Object.fromEntries(Object.entries(data).map(([key, v]) => [key, Buffer.from(v, 'base64').toString()]));

@@ -66,7 +66,7 @@ async function waitReady(h: Harness, args: string[]): Promise<void> {
     const r = await h.tool('kubectl', [...args, 'get', 'pods', '-n', NS, '-o', 'json']);
     const items = (JSON.parse(r.stdout) as Obj).items as Obj[];
     return items.length > 0 && items.every((p) => p.status.conditions?.some((c: Obj) => c.type === 'Ready' && c.status === 'True'));
-  }, 5_000, 'all pods ready');
+  }, 10_000, 'all pods ready');
 }
 
 const tokenRequest = (base: string, clientSecret: string) =>
@@ -113,7 +113,7 @@ describe('fake port-forward: Polaris', () => {
     expect(await again.json()).toMatchObject({ error: { type: 'AlreadyExistsException', code: 409 } });
     const list = (await (await fetch(`${api}/api/management/v1/catalogs`, { headers: auth })).json()) as Obj;
     expect(list.catalogs.map((c: Obj) => c.name)).toEqual(['floe']);
-    expect(pf.stdout()).toContain('Handling connection for');
+    await pf.waitForOutput(/Handling connection for/);
   });
 
   it('refuses every token when the product applied no credentials Secret', async () => {
@@ -128,7 +128,7 @@ describe('fake port-forward: Polaris', () => {
     await waitFor(async () => {
       const r = await h().tool('kubectl', [...args, 'get', 'pods', '-n', NS, '-o', 'json']);
       return ((JSON.parse(r.stdout) as Obj).items as Obj[])[0]?.status.phase === 'Running';
-    }, 3_000, 'running');
+    }, 10_000, 'running');
     const { urls } = await forward('svc/polaris', [':8182']);
     const r = await fetch(`${urls[0]}/q/health/ready`);
     expect(r.status).toBe(503);
@@ -184,7 +184,7 @@ describe('fake port-forward: Cube and Dagster', () => {
     await waitFor(async () => {
       const r = await h().tool('kubectl', [...args, 'get', 'deploy', 'dagster-webserver', '-n', NS, '-o', 'json']);
       return (JSON.parse(r.stdout) as Obj).status.readyReplicas === 1;
-    }, 3_000, 'webserver ready');
+    }, 10_000, 'webserver ready');
     const { urls } = await forward('svc/dagster-webserver', [':3000']);
     const query = '{ workspaceOrError { ... on Workspace { locationEntries { name locationOrLoadError { __typename ... on PythonError { message } } } } } instance { daemonHealth { allDaemonStatuses { daemonType healthy } } } }';
     const { data } = (await (await fetch(`${urls[0]}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as Obj;
@@ -260,15 +260,17 @@ describe('fake port-forward: failures and drops', () => {
   });
 
   it('resets connections while the container is starting, then answers once ready', async () => {
-    const { args, forward } = await platform(h(), [polarisSecret, ...polaris()], { services: { polaris: { readyAfterMs: 3_000 } } });
+    // Held: running but not ready until the scenario lets go, however long the machine takes to get here.
+    const { args, forward } = await platform(h(), [polarisSecret, ...polaris()], { services: { polaris: { hold: true } } });
     await waitFor(async () => {
       const r = await h().tool('kubectl', [...args, 'get', 'pods', '-n', NS, '-o', 'json']);
       return ((JSON.parse(r.stdout) as Obj).items as Obj[])[0]?.status.phase === 'Running';
-    }, 3_000, 'running');
+    }, 10_000, 'running');
     const { pf, urls } = await forward('svc/polaris', [':8182']);
     await expect(fetch(`${urls[0]}/q/health/ready`)).rejects.toThrow();
-    expect(pf.stderr()).toContain('connect: connection refused');
-    await waitFor(async () => (await fetch(`${urls[0]}/q/health/ready`).catch(() => undefined))?.status === 200, 5_000, 'ready');
+    await pf.waitForOutput(/connect: connection refused/); // stderr and the reset arrive on different channels
+    h().writeScenario({ defaults: { readyAfterMs: 60 } });
+    await waitFor(async () => (await fetch(`${urls[0]}/q/health/ready`).catch(() => undefined))?.status === 200, 10_000, 'ready');
   });
 
   it('stops cleanly (exit 0) on Ctrl-C and forgets its record', async () => {

@@ -138,9 +138,10 @@ describe('fake kind: clusters', () => {
   });
 
   it('leaves a half-made cluster behind when create is interrupted, as kind leaves its node containers', async () => {
-    h().writeScenario({ kind: { createLatencyMs: 3_000 } });
+    // An hour-long create, interrupted once kind says it began: always cut short, wherever the machine's load put it.
+    h().writeScenario({ kind: { createLatencyMs: 3_600_000 } });
     const args = ['create', 'cluster', '--name', 'cut', '--kubeconfig', join(h().dir, 'kc')];
-    const r = await h().tool('kind', args, { interruptAfterMs: 500 });
+    const r = await h().tool('kind', args, { interruptOn: /Ensuring node image/ });
     expect(r.exitCode).not.toBe(0);
     expect(h().state.cluster('cut')?.status).toBe('creating');
     expect((await h().tool('kind', ['get', 'clusters'])).stdout).toBe('cut\n');

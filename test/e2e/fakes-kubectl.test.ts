@@ -120,7 +120,8 @@ describe('fake kubectl: apply', () => {
     const docs = [namespace('floe-platform'), deployment('web')];
     await apply(docs);
     const before = h().state.objects(cluster.name, { kind: 'Deployment' })[0];
-    await new Promise((r) => setTimeout(r, 30));
+    // A minute later on the cluster's clock: a re-apply that restarted the readiness clock would show it.
+    h().advanceClock(60_000);
     expect((await apply(docs)).stdout).toContain('deployment.apps/web serverside-applied');
     const after = h().state.objects(cluster.name, { kind: 'Deployment' })[0];
     expect(after?.resourceVersion).toBe(before?.resourceVersion);
@@ -129,7 +130,7 @@ describe('fake kubectl: apply', () => {
     await apply([deployment('web', { image: 'example/app:2.0' })]);
     const changed = h().state.objects(cluster.name, { kind: 'Deployment' })[0];
     expect(changed?.generation).toBe(2);
-    expect(changed?.clockStart).toBeGreaterThan(before?.clockStart ?? Infinity);
+    expect(changed?.clockStart).toBeGreaterThanOrEqual((before?.clockStart ?? Infinity) + 60_000);
   });
 
   it('prints created/configured/unchanged for client-side apply', async () => {
@@ -190,7 +191,8 @@ describe('fake kubectl: apply', () => {
   });
 
   it('refuses new objects in a namespace being deleted', async () => {
-    const { apply, k } = await world(h(), { namespaceDeleteMs: 5_000 });
+    // Terminating for an hour: longer than any test runs, so the apply below always finds it terminating.
+    const { apply, k } = await world(h(), { namespaceDeleteMs: 3_600_000 });
     await apply([namespace('floe-platform')]);
     expect((await k(['delete', 'namespace', 'floe-platform', '--wait=false'])).stdout).toBe('namespace "floe-platform" deleted\n');
     const r = await apply([configMap('late', { a: 'b' })]);
@@ -260,18 +262,20 @@ describe('fake kubectl: get, delete, logs', () => {
   });
 
   it('serves container logs with --tail, waiting errors, and --previous for a crashing container', async () => {
+    // web takes ten minutes of the cluster's clock to start: it is waiting until the test moves the clock on.
     const { apply, k, pods } = await world(h(), {
-      services: { web: { readyAfterMs: 1_500, logs: ['one', 'two', 'three'] }, crasher: { readyAfterMs: 100, fault: 'CrashLoopBackOff', crashBackoffMs: 100 } },
+      services: { web: { readyAfterMs: 600_000, logs: ['one', 'two', 'three'] }, crasher: { readyAfterMs: 100, fault: 'CrashLoopBackOff', crashBackoffMs: 100 } },
     });
     await apply([namespace('floe-platform'), deployment('web'), deployment('crasher')]);
     const waiting = await k(['logs', 'deploy/web', '-n', 'floe-platform']);
     expect(waiting.stderr).toMatch(/is waiting to start: (ContainerCreating|PodInitializing)/);
-    await waitFor(async () => (await pods()).some((p) => p.metadata.name.startsWith('web-') && ready(p)), 3_000, 'web ready');
+    h().advanceClock(600_000);
+    await waitFor(async () => (await pods()).some((p) => p.metadata.name.startsWith('web-') && ready(p)), 10_000, 'web ready');
     expect((await k(['logs', 'deploy/web', '-n', 'floe-platform', '--tail', '2'])).stdout).toBe('two\nthree\n');
     const podName = (await pods()).find((p) => p.metadata.name.startsWith('web-'))?.metadata.name as string;
     expect((await k(['logs', podName, '-n', 'floe-platform', '-c', 'web'])).stdout).toBe('one\ntwo\nthree\n');
     expect((await k(['logs', podName, '-n', 'floe-platform', '--previous'])).stderr).toContain(`previous terminated container "web" in pod "${podName}" not found`);
-    await waitFor(async () => (await pods()).some((p) => p.metadata.name.startsWith('crasher-') && p.status.containerStatuses?.[0]?.restartCount > 0), 3_000, 'a restart');
+    await waitFor(async () => (await pods()).some((p) => p.metadata.name.startsWith('crasher-') && p.status.containerStatuses?.[0]?.restartCount > 0), 10_000, 'a restart');
     const previous = await k(['logs', 'deploy/crasher', '-n', 'floe-platform', '-p']);
     expect(previous.stdout).toContain('fatal: could not start');
     expect((await k(['logs', 'nope', '-n', 'floe-platform'])).stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
@@ -280,7 +284,7 @@ describe('fake kubectl: get, delete, logs', () => {
   it('serves logs by selector across pods and containers, with --prefix, and sorts events with --sort-by', async () => {
     const { apply, k, getJson } = await world(h(), { defaults: { readyAfterMs: 50 }, services: { web: { logs: ['a', 'b'] } } });
     await apply([namespace('floe-platform'), deployment('web', { replicas: 2 })]);
-    await waitFor(async () => ((await getJson(['deployment', 'web', '-n', 'floe-platform'])).status.readyReplicas ?? 0) === 2, 3_000, 'web ready');
+    await waitFor(async () => ((await getJson(['deployment', 'web', '-n', 'floe-platform'])).status.readyReplicas ?? 0) === 2, 10_000, 'web ready');
     const r = await k(['logs', '-l', 'app=web', '-n', 'floe-platform', '--all-containers', '--prefix', '--tail', '1']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^\[pod\/web-[a-z0-9]+-[a-z0-9]+\/web\] b$/), expect.stringMatching(/^\[pod\/web-.*\/web\] b$/)]);
@@ -305,7 +309,8 @@ describe('fake kubectl: pods evolve with the scenario', () => {
   const h = useHarness();
 
   it('takes a Deployment from Pending through ContainerCreating to Running and Ready, with status to match', async () => {
-    const { apply, getJson, pods } = await world(h(), { services: { web: { readyAfterMs: 2_000 } } });
+    // Ten minutes of the cluster's clock to get ready: each phase lasts until the test moves the clock on.
+    const { apply, getJson, pods } = await world(h(), { services: { web: { readyAfterMs: 600_000 } } });
     await apply([namespace('floe-platform'), deployment('web', { replicas: 2 })]);
     const early = await pods();
     expect(early).toHaveLength(2);
@@ -315,9 +320,14 @@ describe('fake kubectl: pods evolve with the scenario', () => {
     expect(deployEarly.status.readyReplicas).toBeUndefined(); // omitted while zero, as the API server does
     expect(deployEarly.status.conditions.find((c: Obj) => c.type === 'Available')).toMatchObject({ status: 'False', reason: 'MinimumReplicasUnavailable' });
 
-    const creating = await waitFor(async () => (await pods()).find((p) => p.status.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating'), 2_000, 'ContainerCreating');
+    // Scheduled after 50 ms; containers start at half the readiness time.
+    const creating = await waitFor(async () => (await pods()).find((p) => p.status.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating'), 10_000, 'ContainerCreating');
     expect(creating.spec.nodeName).toMatch(/-control-plane$/);
-    await waitFor(async () => (await pods()).every(ready), 5_000, 'all ready');
+    h().advanceClock(300_000);
+    const running = await pods();
+    expect(running.map((p) => [p.status.phase, ready(p)])).toEqual([['Running', false], ['Running', false]]);
+    h().advanceClock(300_000);
+    expect((await pods()).every(ready)).toBe(true);
     const deploy = await getJson(['deployment', 'web', '-n', 'floe-platform']);
     expect(deploy.status).toMatchObject({ observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2 });
     expect(deploy.status.conditions.find((c: Obj) => c.type === 'Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable' });
@@ -327,17 +337,23 @@ describe('fake kubectl: pods evolve with the scenario', () => {
   });
 
   it('creates StatefulSet pods in order with bound claims, and completes Jobs', async () => {
-    const { apply, getJson, pods } = await world(h(), { defaults: { readyAfterMs: 150 } });
+    // db and the Job are held (running, not ready, not finished) until the scenario lets go: db-1 cannot exist
+    // before db-0 is ready, however long the machine takes.
+    const held: Scenario = { defaults: { readyAfterMs: 60 }, services: { db: { hold: true }, setup: { hold: true } } };
+    const { apply, getJson, pods } = await world(h(), held);
     await apply([namespace('floe-platform'), statefulSet('db', { replicas: 2 }), job('setup')]);
+    await waitFor(async () => (await pods()).find((p) => p.metadata.name === 'db-0')?.status.phase === 'Running', 10_000, 'db-0 running');
     expect((await pods()).map((p) => p.metadata.name).filter((n: string) => n.startsWith('db-'))).toEqual(['db-0']);
-    await waitFor(async () => (await pods()).filter((p) => p.metadata.name.startsWith('db-') && ready(p)).length === 2, 3_000, 'db-0 and db-1 ready');
+    expect((await getJson(['job', 'setup', '-n', 'floe-platform'])).status).toMatchObject({ active: 1 });
+    h().writeScenario({ defaults: { readyAfterMs: 60 } });
+    await waitFor(async () => (await pods()).filter((p) => p.metadata.name.startsWith('db-') && ready(p)).length === 2, 10_000, 'db-0 and db-1 ready');
     const claims = (await getJson(['pvc', '-n', 'floe-platform'])).items;
     expect(claims.map((c: Obj) => [c.metadata.name, c.status.phase])).toEqual([['data-db-0', 'Bound'], ['data-db-1', 'Bound']]);
     expect((await getJson(['statefulset', 'db', '-n', 'floe-platform'])).status).toMatchObject({ readyReplicas: 2, availableReplicas: 2, currentReplicas: 2 });
     const done = await waitFor(async () => {
       const j = await getJson(['job', 'setup', '-n', 'floe-platform']);
       return j.status.succeeded === 1 ? j : undefined;
-    }, 3_000, 'job complete');
+    }, 10_000, 'job complete');
     expect(done.status.conditions.map((c: Obj) => c.type)).toEqual(['SuccessCriteriaMet', 'Complete']);
     expect(done.status.completionTime).toBeDefined();
     expect((await pods()).find((p) => p.metadata.name.startsWith('setup-'))?.status.phase).toBe('Succeeded');
@@ -358,7 +374,7 @@ describe('fake kubectl: pods evolve with the scenario', () => {
       const st = p?.status.containerStatuses?.[0];
       const wanted = expected.state.waiting?.reason;
       return (wanted ? st?.state?.waiting?.reason === wanted : st?.state?.running) && (!expected.lastState || st?.lastState?.terminated) ? p : undefined;
-    }, 3_000, fault);
+    }, 10_000, fault);
     expect(pod.status.containerStatuses[0]).toMatchObject(expected);
     expect(ready(pod)).toBe(false);
   });
@@ -368,38 +384,38 @@ describe('fake kubectl: pods evolve with the scenario', () => {
     const env = [{ name: 'PGPASSWORD', valueFrom: { secretKeyRef: { name: 'db-credentials', key: 'password' } } }];
     await apply([namespace('floe-platform'), deployment('web', { env })]);
     const waitingMessage = async () => (await pods())[0]?.status.containerStatuses?.[0]?.state?.waiting as Obj | undefined;
-    expect(await waitFor(async () => (await waitingMessage())?.reason === 'CreateContainerConfigError' && waitingMessage(), 3_000, 'config error')).toMatchObject({ message: 'secret "db-credentials" not found' });
+    expect(await waitFor(async () => (await waitingMessage())?.reason === 'CreateContainerConfigError' && waitingMessage(), 10_000, 'config error')).toMatchObject({ message: 'secret "db-credentials" not found' });
     await apply([secret('db-credentials', { user: 'x' })]);
     expect(await waitingMessage()).toMatchObject({ reason: 'CreateContainerConfigError', message: "couldn't find key password in Secret floe-platform/db-credentials" });
     await apply([secret('db-credentials', { user: 'x', password: 'y' })]);
-    await waitFor(async () => ready((await pods())[0] ?? {}), 3_000, 'ready once the key exists');
+    await waitFor(async () => ready((await pods())[0] ?? {}), 10_000, 'ready once the key exists');
   });
 
   it('keeps a pod in ContainerCreating with FailedMount events while a mounted ConfigMap is missing', async () => {
     const { apply, pods, getJson } = await world(h(), { defaults: { readyAfterMs: 60 } });
     await apply([namespace('floe-platform'), deployment('web', { volumes: [{ name: 'conf', configMap: { name: 'web-config' } }] })]);
-    await new Promise((r) => setTimeout(r, 150));
+    h().advanceClock(600_000); // long past its readiness time: only the missing ConfigMap holds it
     const pod = (await pods())[0] as Obj;
     expect(pod.status.phase).toBe('Pending');
     expect(pod.status.containerStatuses[0].state).toEqual({ waiting: { reason: 'ContainerCreating' } });
     const events = (await getJson(['events', '-n', 'floe-platform', '--field-selector', 'reason=FailedMount'])).items as Obj[];
     expect(events[0]).toMatchObject({ type: 'Warning', message: 'MountVolume.SetUp failed for volume "conf" : configmap "web-config" not found' });
     await apply([configMap('web-config', { 'app.yaml': 'a: 1' })]);
-    await waitFor(async () => ready((await pods())[0] ?? {}), 3_000, 'ready once mounted');
+    await waitFor(async () => ready((await pods())[0] ?? {}), 10_000, 'ready once mounted');
   });
 
   it('grows the restart count of a crash-looping container over time', async () => {
     const { apply, pods } = await world(h(), { services: { web: { readyAfterMs: 40, fault: 'CrashLoopBackOff', crashBackoffMs: 40 } } });
     await apply([namespace('floe-platform'), deployment('web')]);
     const restarts = async () => ((await pods())[0]?.status.containerStatuses?.[0]?.restartCount ?? 0) as number;
-    const first = await waitFor(restarts, 3_000, 'a first restart');
-    await waitFor(async () => (await restarts()) > first, 3_000, 'more restarts');
+    const first = await waitFor(restarts, 10_000, 'a first restart');
+    await waitFor(async () => (await restarts()) > first, 10_000, 'more restarts');
   });
 
   it('keeps an Unschedulable pod Pending with PodScheduled=False and a FailedScheduling event', async () => {
     const { apply, pods, getJson } = await world(h(), { services: { db: { fault: 'Unschedulable' } } });
     await apply([namespace('floe-platform'), statefulSet('db')]);
-    await new Promise((r) => setTimeout(r, 200));
+    h().advanceClock(600_000); // long past any readiness time: the fault, not time, keeps it Pending
     const pod = (await pods())[0] as Obj;
     expect(pod.status.phase).toBe('Pending');
     expect(pod.status.conditions).toEqual([expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' })]);
@@ -414,7 +430,7 @@ describe('fake kubectl: pods evolve with the scenario', () => {
     const failed = await waitFor(async () => {
       const j = await getJson(['job', 'setup', '-n', 'floe-platform']);
       return j.status.conditions?.some((c: Obj) => c.type === 'Failed') ? j : undefined;
-    }, 3_000, 'job failed');
+    }, 10_000, 'job failed');
     expect(failed.status.conditions.find((c: Obj) => c.type === 'Failed')).toMatchObject({ status: 'True', reason: 'BackoffLimitExceeded' });
   });
 
@@ -426,7 +442,7 @@ describe('fake kubectl: pods evolve with the scenario', () => {
     const events = await waitFor(async () => {
       const items = (await getJson(['events', '-n', 'floe-platform'])).items as Obj[];
       return items.some((e) => e.reason === 'BackOff') ? items : undefined;
-    }, 3_000, 'BackOff event');
+    }, 10_000, 'BackOff event');
     const failed = events.filter((e) => e.reason === 'Failed');
     expect(failed.map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringContaining('Failed to pull image "example/missing:9"'), 'Error: ErrImagePull', 'Error: ImagePullBackOff']));
     expect(failed[0]).toMatchObject({ type: 'Warning', source: { component: 'kubelet' }, involvedObject: { kind: 'Pod' } });
@@ -436,10 +452,10 @@ describe('fake kubectl: pods evolve with the scenario', () => {
   it('with an offline registry, pulls fail until the image is loaded into the node', async () => {
     const { apply, pods, cluster } = await world(h(), { registry: 'offline', defaults: { readyAfterMs: 80 } });
     await apply([namespace('floe-platform'), deployment('web', { image: 'example/app:1.0' })]);
-    await waitFor(async () => (await pods())[0]?.status.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImagePull', 3_000, 'ErrImagePull');
+    await waitFor(async () => (await pods())[0]?.status.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImagePull', 10_000, 'ErrImagePull');
     h().hostImages(['example/app:1.0']);
     expect((await h().tool('kind', ['load', 'docker-image', 'example/app:1.0', '--name', cluster.name])).exitCode).toBe(0);
-    await waitFor(async () => ready((await pods())[0] ?? {}), 3_000, 'ready after load');
+    await waitFor(async () => ready((await pods())[0] ?? {}), 10_000, 'ready after load');
   });
 });
 

@@ -3,7 +3,7 @@
 // assertions, and every process and container the test caused stopped afterwards, by pid or id.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +50,13 @@ export interface RunOptions {
   /** Extra environment variables (on top of the isolated environment). */
   env?: Record<string, string>;
   cwd?: string;
-  /** Send SIGINT (Ctrl-C) after this many ms. */
+  /**
+   * Send SIGINT (Ctrl-C) after this many ms. Where the process is by then depends on the machine's load: assert
+   * only what holds wherever it was interrupted, or use `interruptOn` to interrupt at a known point.
+   */
   interruptAfterMs?: number;
+  /** Send SIGINT (Ctrl-C) as soon as stdout or stderr matches: an interruption at a known point of the run. */
+  interruptOn?: RegExp;
 }
 
 export interface Spawned {
@@ -79,7 +84,13 @@ export interface Harness {
   binDir: string;
   /** The isolated environment every subprocess gets. */
   env: Record<string, string>;
+  /** Replaces the scenario (a clock moved by `advanceClock` stays where it is unless the new one sets `clockOffsetMs`). */
   writeScenario(scenario: Scenario): void;
+  /**
+   * Moves the simulated cluster's clock forward (the scenario's `clockOffsetMs`): pods, Jobs, crash loops and
+   * terminating namespaces are then as they would be that much later. Instead of sleeping before an assertion.
+   */
+  advanceClock(ms: number): void;
   /** Runs the built CLI (`node bin/floe-dev.js ...`) to completion. */
   floeDev(args: string[], options?: RunOptions): Promise<RunResult>;
   /** Starts the built CLI and returns at once (for Ctrl-C and long-running commands). */
@@ -151,8 +162,17 @@ export function createHarness(options: HarnessOptions = {}): Harness {
   const children = new Set<number>();
   const harnessId = `${process.pid}-${dir.split('-').pop()}`;
 
+  const scenarioFile = join(stateDir, 'scenario.json');
+  const readScenario = (): Scenario => JSON.parse(readFileSync(scenarioFile, 'utf8')) as Scenario;
   const writeScenario = (scenario: Scenario): void => {
-    writeFileSync(join(stateDir, 'scenario.json'), `${JSON.stringify(scenario, null, 2)}\n`);
+    // The simulated clock never goes back: a new scenario that does not set the offset keeps the one reached.
+    const offset = existsSync(scenarioFile) ? readScenario().clockOffsetMs : undefined;
+    const next = offset !== undefined && scenario.clockOffsetMs === undefined ? { ...scenario, clockOffsetMs: offset } : scenario;
+    // Atomic (temp file, then rename): the fakes of a running command read it at any moment, and must never see
+    // half a file.
+    const tmp = `${scenarioFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`);
+    renameSync(tmp, scenarioFile);
   };
   writeScenario(options.scenario ?? {});
 
@@ -187,6 +207,16 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       void child.finally(() => clearTimeout(timer));
     }
     let finished = false;
+    if (o.interruptOn) {
+      const pattern = o.interruptOn;
+      let sent = false;
+      waiters.push(() => {
+        if (!sent && !finished && (pattern.test(out) || pattern.test(err))) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      });
+    }
     const result = child.then((r) => {
       children.delete(pid);
       finished = true;
@@ -282,6 +312,11 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     binDir,
     env,
     writeScenario,
+    advanceClock: (ms) => {
+      if (!(ms > 0)) throw new Error(`advanceClock(${ms}): the simulated clock only moves forward`);
+      const scenario = readScenario();
+      writeScenario({ ...scenario, clockOffsetMs: (scenario.clockOffsetMs ?? 0) + ms });
+    },
     floeDev: (args, o) => start(process.execPath, [CLI, ...args], o).result,
     spawnFloeDev: (args, o) => start(process.execPath, [CLI, ...args], o),
     tool: (name, args, o) => start(toolPath(name), args, o).result,
@@ -293,8 +328,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       return { name, kubeconfig, kubectlArgs: ['--kubeconfig', kubeconfig, '--context', `kind-${name}`] };
     },
     hostImages: (refs) => {
-      const scenarioFile = join(stateDir, 'scenario.json');
-      const scenario = JSON.parse(readFileSync(scenarioFile, 'utf8')) as Scenario;
+      const scenario = readScenario();
       const ids: Record<string, string> = {};
       if (scenario.nodes === 'docker') {
         if (!dockerAvailable) throw new Error(`Docker nodes need Docker: ${NO_DOCKER_REASON}`);
@@ -434,7 +468,14 @@ function withImagesLock<T>(fn: () => T): T {
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(lock, { encoding: 'utf8', flag: 'r' }) || NaN);
+      let owner = NaN;
+      try {
+        owner = Number(readFileSync(lock, { encoding: 'utf8', flag: 'r' }) || NaN);
+      } catch (readError) {
+        // Released between our open and this read: try again at once.
+        if ((readError as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw readError;
+      }
       if (Number.isInteger(owner) && !pidAlive(owner)) rmSync(lock, { force: true });
       if (Date.now() > deadline) throw new Error(`test image lock ${lock} held by pid ${owner} for 30s`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); // a synchronous 20 ms pause

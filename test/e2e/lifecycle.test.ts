@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliBuilt, dockerAvailable, NO_DOCKER_REASON, useHarness, type Harness } from './harness.js';
+import { cliBuilt, dockerAvailable, NO_DOCKER_REASON, useHarness, waitFor, type Harness } from './harness.js';
 import { expectInstalled } from './world.js';
 
 const skip = !cliBuilt || !dockerAvailable;
@@ -103,11 +103,11 @@ describe.skipIf(skip)('cluster lifecycle', { timeout: 90_000 }, () => {
   });
 
   it('Ctrl-C during kind create exits 130, leaves no cluster behind, and the next up completes the work', async () => {
-    h().writeScenario({ nodes: 'docker', kind: { createLatencyMs: 4000 } });
+    // A create that would take an hour: interrupted once the fake kind has begun making the cluster.
+    h().writeScenario({ nodes: 'docker', kind: { createLatencyMs: 3_600_000 } });
     const w = await world(h());
-    const run = h().spawnFloeDev(['up'], { env: w.env, timeoutMs: 30_000 });
-    await run.waitForOutput(/creating kind cluster/, 15_000);
-    await new Promise((r) => setTimeout(r, 300));
+    const run = h().spawnFloeDev(['up'], { env: w.env, timeoutMs: 60_000 });
+    await waitFor(() => h().state.cluster(w.cluster)?.status === 'creating', 30_000, 'kind create to begin');
     run.signal('SIGINT');
     const r = await run.result;
     expect(r.exitCode).toBe(130);

@@ -15,14 +15,12 @@ import { FAST, NS, world, type Obj } from './world.js';
  * with the reason printed where it does not.
  */
 const READY = {
-  up: false, // `floe-dev up` through install, readiness, bootstrap and forwards (up exits 1 after the images step today)
   smokeStatus: false, // `floe-dev smoke` and `floe-dev status`
   faults: true, // the readiness step failing fast on pod faults (design §5.5)
   forwards: false, // the forward supervisor (design §5.7) and `floe-dev forward`
   load: false, // `floe-dev load IMAGE...`
 };
 const PENDING: Record<keyof typeof READY, string> = {
-  up: 'pending: waits for `floe-dev up` past the images step (install, readiness, bootstrap, forwards)',
   smokeStatus: 'pending: waits for `floe-dev up`, `floe-dev smoke` and `floe-dev status`',
   faults: 'pending: waits for the readiness step of `floe-dev up` (fail fast on pod faults, design §5.5)',
   forwards: 'pending: waits for the forward supervisor (design §5.7) and `floe-dev forward`',
@@ -33,7 +31,7 @@ const PENDING: Record<keyof typeof READY, string> = {
 function describeWhen(capability: keyof typeof READY, title: string, fn: () => void): void {
   if (!READY[capability]) describe.skip(`${title} (${PENDING[capability]})`, fn);
   else if (!dockerAvailable) describe.skip(`${title} (skipped: ${NO_DOCKER_REASON})`, fn);
-  else describe(title, fn);
+  else describe(title, { timeout: 120_000 }, fn);
 }
 
 describeWhen('smokeStatus', 'floe-dev up → smoke → status → down', () => {
@@ -90,39 +88,8 @@ describeWhen('smokeStatus', 'floe-dev up → smoke → status → down', () => {
   });
 });
 
-describeWhen('up', 'floe-dev up, run again', () => {
-  const h = useHarness();
-
-  it('changes nothing on a healthy platform: no create, no image loaded, no object changed, in seconds', async () => {
-    const w = await world(h());
-    expect((await w.floeDev(['up'])).exitCode).toBe(0);
-    const before = h().state.objects(w.cluster).map((o) => [o.object.kind, o.object.metadata.name, o.resourceVersion]);
-    const callsBefore = h().state.calls().length;
-    const again = await w.floeDev(['up']);
-    expect(again.exitCode).toBe(0);
-    expect(again.durationMs).toBeLessThan(10_000);
-    const calls = h().state.calls().slice(callsBefore);
-    expect(calls.filter((c) => c.tool === 'kind' && (c.argv[0] === 'create' || c.argv[0] === 'load'))).toEqual([]);
-    expect(h().state.objects(w.cluster).map((o) => [o.object.kind, o.object.metadata.name, o.resourceVersion])).toEqual(before);
-  });
-
-  it('retries a transient kind create failure and succeeds', async () => {
-    const w = await world(h(), { kind: { ...FAST.kind, createFailures: 1 } });
-    const r = await w.floeDev(['up', '--skip-smoke']);
-    expect(r.exitCode).toBe(0);
-    expect(h().state.calls('kind').filter((c) => c.argv[0] === 'create').map((c) => c.exitCode)).toEqual([1, 0]);
-  });
-
-  it('stops everything on Ctrl-C (exit 130), and the next up completes the work', async () => {
-    const w = await world(h(), { defaults: { readyAfterMs: 3_000 } });
-    const interrupted = await w.floeDev(['up'], { interruptAfterMs: 1_500, timeoutMs: 30_000 });
-    expect(interrupted.exitCode).toBe(130);
-    // Nothing of this run is left running: no forward, no kubectl.
-    await waitFor(() => h().state.forwards().length === 0, 3_000, 'no forwards');
-    h().writeScenario(FAST);
-    expect((await w.floeDev(['up'])).exitCode).toBe(0);
-  });
-});
+// The re-run, transient-create and Ctrl-C journeys of `up` live in install.test.ts (a second run changes
+// nothing), lifecycle.test.ts (transient kind create failures) and interrupts.test.ts (Ctrl-C at twelve points).
 
 describeWhen('faults', 'floe-dev up with failing pods', () => {
   const h = useHarness();

@@ -72,14 +72,13 @@ async function runDoctor(setup: Setup = {}) {
   const ctx = testContext({ ...setup.context, tools: { runner, docker, ...setup.context?.tools } });
   let out = '';
   let exitCode: number = ExitCode.ok;
-  const started = Date.now();
   try {
     await doctor(ctx, (t) => (out += t), { system: setup.system ?? fakeSystem(), ...setup.options });
   } catch (error) {
     if (!(error instanceof ReportedFailure)) throw error;
     exitCode = error.exitCode;
   }
-  return { out, exitCode, docker, runner, ctx, ms: Date.now() - started, line: (title: string) => out.split('\n').find((l) => l.slice(2).startsWith(title)) ?? '' };
+  return { out, exitCode, docker, runner, ctx, line: (title: string) => out.split('\n').find((l) => l.slice(2).startsWith(title)) ?? '' };
 }
 
 describe('doctor with a fake engine', () => {
@@ -123,11 +122,11 @@ describe('doctor with a fake engine', () => {
     expect(r.docker.calls).toEqual(['ping']);
   });
 
-  it('a Docker that never answers is given up on quickly', async () => {
+  it('a Docker that never answers is given up on after the Docker timeout', async () => {
+    // The fake engine never answers: that doctor returns at all, saying so, shows the timeout gave up on it.
     const r = await runDoctor({ engine: { state: 'hanging' }, options: { dockerTimeoutMs: 100 } });
     expect(r.exitCode).toBe(ExitCode.prerequisite);
     expect(r.line('Docker')).toMatch(/did not reply in time/);
-    expect(r.ms).toBeLessThan(2_000);
   });
 
   it('an unusable docker context is the Docker finding, with its hint as the fix', async () => {

@@ -32,12 +32,11 @@ describe('ExecaRunner', () => {
   });
 
   it('kills a command that outlives timeoutMs and says it timed out', async () => {
-    const started = Date.now();
+    // It would run for a minute: that the call ends at all, and says it timed out, is the proof (no stopwatch).
     const error = await runner.run(node('setTimeout(() => {}, 60_000)'), { timeoutMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CommandError);
     expect((error as CommandError).result.timedOut).toBe(true);
     expect((error as CommandError).message).toMatch(/timed out$/);
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('stops the command when the AbortSignal fires, and the process is gone', async () => {
@@ -65,7 +64,8 @@ describe('ExecaRunner', () => {
   });
 
   it('gives a command without input a closed stdin (it never waits for a terminal)', async () => {
-    const r = await runner.run(node('process.stdin.on("data", () => {}).on("end", () => console.log("eof"))'), { timeoutMs: 5_000 });
+    // The timeout only keeps a regression from hanging the suite; it is far beyond a slow start-up.
+    const r = await runner.run(node('process.stdin.on("data", () => {}).on("end", () => console.log("eof"))'), { timeoutMs: 15_000 });
     expect(r.stdout).toBe('eof\n');
   });
 
@@ -154,7 +154,7 @@ describe('ExecaRunner.start (long-running commands)', () => {
     const logFile = join(dir, 'out.log');
     try {
       const started = await runner.start(node('console.log("detached says hi"); setInterval(() => {}, 1000)'), { detached: { logFile } });
-      for (let i = 0; i < 200 && !readFileSync(logFile, 'utf8').includes('hi'); i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 600 && !readFileSync(logFile, 'utf8').includes('hi'); i++) await new Promise((r) => setTimeout(r, 25));
       expect(readFileSync(logFile, 'utf8')).toContain('detached says hi');
       // Its own process group: a signal to our group would not reach it.
       expect(pidAlive(started.pid)).toBe(true);
