@@ -1,4 +1,6 @@
-// The error classes floe-dev raises, each carrying its exit code and, when the user can fix it, a "try" line.
+// The error classes floe-dev raises, each carrying its exit code and, when the user can fix it, a "try" line;
+// and the one formatter every error reaches the user through (text on stderr, or the JSON error document).
+import { COMMAND_PREFIX } from './text.js';
 
 /** Exit codes of design §1. */
 export const ExitCode = {
@@ -33,14 +35,36 @@ export class UsageError extends FloeError {
   override readonly exitCode = ExitCode.usage;
 }
 
-/** Configuration that does not validate (exit 2); `key` is the dotted path at fault. */
+/** One thing wrong with the configuration: the key (or variable) at fault, what is wrong, what to do. */
+export interface ConfigProblem {
+  key: string | undefined;
+  message: string;
+  hint?: string | undefined;
+}
+
+/**
+ * Configuration that does not validate (exit 2); `key` is the dotted path at fault (the first one's when there
+ * are several). Every problem found is kept, so one run reports them all.
+ */
 export class ConfigError extends UsageError {
+  readonly problems: readonly ConfigProblem[];
+
   constructor(
     message: string,
     readonly key: string | undefined,
-    options: FloeErrorOptions = {},
+    options: FloeErrorOptions & { problems?: readonly ConfigProblem[] } = {},
   ) {
     super(message, options);
+    this.problems = options.problems ?? [{ key, message, hint: options.hint }];
+  }
+
+  /** One error for all the problems: a single one as it is, several as a list under one line. */
+  static of(problems: readonly ConfigProblem[], hint: string): ConfigError {
+    const [first] = problems;
+    if (!first) throw new Error('ConfigError.of needs at least one problem');
+    if (problems.length === 1) return new ConfigError(first.message, first.key, { hint: first.hint ?? hint, problems });
+    const lines = problems.map((p) => `- ${p.message}${p.hint ? `\n    ${p.hint}` : ''}`);
+    return new ConfigError(`the configuration has ${problems.length} problems:\n${lines.join('\n')}`, first.key, { hint, problems });
   }
 }
 
@@ -125,4 +149,49 @@ export function quoteArgv(argv: readonly string[]): string {
 function lastLine(text: string): string {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   return lines.at(-1) ?? '';
+}
+
+/** What the user is told about an error, as text or as the `error` of the JSON document. */
+export interface ErrorReport {
+  message: string;
+  hint?: string;
+  exitCode: number;
+  /** Configuration errors: every problem found, each with its key. */
+  problems?: ConfigProblem[];
+}
+
+/** The report of any error: a FloeError as it says; anything else is a bug in floe-dev (exit 1). */
+export function errorReport(error: unknown): ErrorReport {
+  if (error instanceof FloeError) {
+    const report: ErrorReport = { message: error.message, ...(error.hint ? { hint: error.hint } : {}), exitCode: error.exitCode };
+    if (error instanceof ConfigError && error.problems.length > 1) report.problems = [...error.problems];
+    return report;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    message: `floe-dev hit an unexpected problem: ${message}`,
+    hint: 'run again with --verbose for details, and please report it',
+    exitCode: ExitCode.failed,
+  };
+}
+
+/**
+ * The error as text: `error: <message>`, continuation lines indented, then `  try: <hint>` with its command
+ * lines on their own (see text.ts). The only way an error reaches stderr.
+ */
+export function formatError(report: Pick<ErrorReport, 'message' | 'hint'>): string {
+  const [head = '', ...rest] = report.message.split('\n');
+  const lines = [`error: ${head}`, ...rest.map((l) => `  ${l}`)];
+  if (report.hint) {
+    report.hint.split('\n').forEach((line, i) => {
+      const text = line.startsWith(COMMAND_PREFIX) ? `  ${line.slice(COMMAND_PREFIX.length)}` : line;
+      lines.push(i === 0 ? `  try: ${text.trimStart()}` : `       ${text}`);
+    });
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `--json`: the one document printed on failure. */
+export function errorDocument(report: ErrorReport): string {
+  return `${JSON.stringify({ ok: false, error: report }, null, 2)}\n`;
 }

@@ -1,7 +1,10 @@
 // The single exit point: parses, runs the command, maps every outcome to an exit code and a message.
 import { readFileSync } from 'node:fs';
-import { ExitCode, FloeError, InterruptedError, ReportedFailure } from './errors.js';
+import { ExitCode, InterruptedError, ReportedFailure, errorDocument, errorReport, formatError, type ErrorReport } from './errors.js';
 import type { Io } from './cli/command.js';
+
+/** stdout was closed by its reader (`floe-dev render | head`): stop, quietly, as `git log | head` does. */
+class OutputClosed extends Error {}
 
 /** Runs floe-dev and sets process.exitCode; the only place that does. */
 export async function main(argv: string[]): Promise<void> {
@@ -20,12 +23,25 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // A closed pipe arrives as an 'error' event after the write; unhandled it is a crash with a stack.
+  let stdoutOpen = true;
+  let stderrOpen = true;
+  process.stdout.on('error', () => {
+    stdoutOpen = false;
+    if (!controller.signal.aborted) controller.abort(new OutputClosed());
+  });
+  process.stderr.on('error', () => {
+    stderrOpen = false;
+  });
+
   const io: Io = {
     env: process.env,
     cwd: process.cwd(),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: (text) => void (stdoutOpen && process.stdout.write(text)),
+    stderr: (text) => void (stderrOpen && process.stderr.write(text)),
     isTTY: Boolean(process.stderr.isTTY) && !process.env.CI,
+    stdoutTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.columns,
     signal: controller.signal,
   };
   try {
@@ -39,36 +55,59 @@ export async function main(argv: string[]): Promise<void> {
 /** Runs one invocation and returns its exit code (used directly by in-process tests). */
 export async function run(argv: string[], io: Io): Promise<number> {
   const verbose = argv.includes('--verbose');
+  const json = wantsJson(argv);
+  // `--json` promises one document on stdout: the command's own, or the one written here.
+  let wrote = false;
+  const tracked: Io = { ...io, stdout: (text) => ((wrote = true), io.stdout(text)) };
   try {
-    const { parse } = await import('./cli/app.js');
-    const work = await parse(argv, io, packageVersion());
+    const work = await select(argv, tracked);
     if (work) await work();
     if (io.signal.aborted) throw new InterruptedError();
+    if (json && work && !wrote) tracked.stdout(`${JSON.stringify({ ok: true }, null, 2)}\n`);
     return ExitCode.ok;
   } catch (error) {
-    const interrupted = io.signal.aborted;
-    if (interrupted) {
-      io.stderr('interrupted: everything floe-dev started was stopped; run the command again to finish\n');
-      return ExitCode.interrupted;
+    if (io.signal.reason instanceof OutputClosed) return ExitCode.ok;
+    const report: ErrorReport = io.signal.aborted
+      ? { message: 'interrupted: everything floe-dev started was stopped; run the command again to finish', exitCode: ExitCode.interrupted }
+      : error instanceof ReportedFailure
+        ? // Its details were printed already (a doctor report, say): nothing more on stderr.
+          { message: error.message, exitCode: error.exitCode }
+        : errorReport(error);
+    if (!(error instanceof ReportedFailure) || io.signal.aborted) {
+      io.stderr(io.signal.aborted ? `${report.message}\n` : formatError(report));
+      if (verbose && error instanceof Error) io.stderr(`${error.stack ?? ''}\n${causeChain(error)}`);
     }
-    return report(error, io, verbose);
+    if (json && !wrote) tracked.stdout(errorDocument(report));
+    return report.exitCode;
   }
 }
 
-function report(error: unknown, io: Io, verbose: boolean): number {
-  if (error instanceof ReportedFailure) return error.exitCode;
-  if (error instanceof FloeError) {
-    io.stderr(`error: ${error.message}\n`);
-    if (error.hint) io.stderr(`  try: ${error.hint}\n`);
-    if (verbose) io.stderr(`${error.stack ?? ''}\n${causeChain(error)}`);
-    return error.exitCode;
+/** The work argv asks for; the top-level help is answered without loading yargs (design §9: --help is fast). */
+async function select(argv: string[], io: Io): Promise<(() => Promise<void>) | undefined> {
+  const help = await import('./cli/help.js');
+  if (help.isTopLevelHelp(argv)) {
+    const { COMMANDS } = await import('./cli/commands.js');
+    io.stdout(help.topLevelHelp(COMMANDS, io.columns));
+    return undefined;
   }
-  // Anything else is a bug in floe-dev, not the user's doing.
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`error: floe-dev hit an unexpected problem: ${message}\n`);
-  if (verbose) io.stderr(`${(error as Error)?.stack ?? ''}\n`);
-  else io.stderr('  (run again with --verbose for details, and please report it)\n');
-  return ExitCode.failed;
+  const { parse } = await import('./cli/app.js');
+  return parse(argv, io, packageVersion());
+}
+
+/** `--json` or `--output json` anywhere before `--` (also when yargs refuses the rest of the line). */
+export function wantsJson(argv: readonly string[]): boolean {
+  let flag = false;
+  let output: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (arg === '--json') flag = true;
+    else if (arg === '--no-json') flag = false;
+    else if (arg === '--output') output = argv[i + 1];
+    else if (arg.startsWith('--output=')) output = arg.slice('--output='.length);
+  }
+  // As the commands read it: --json wins over --output.
+  return flag || output === 'json';
 }
 
 function causeChain(error: Error): string {

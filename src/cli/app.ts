@@ -1,40 +1,56 @@
-// The yargs command line: global options, every command of design §1, help with examples, completion.
+// The yargs command line: global options, every command of design §1, help with examples, completion. Every
+// usage error leaves here as a UsageError in floe-dev's words (usage.ts), never as yargs's own text.
 import yargs, { type Argv } from 'yargs';
-import { UsageError } from '../errors.js';
-import type { GlobalArgs, Io } from './command.js';
+import { GLOBAL_OPTIONS, type GlobalArgs, type Io } from './command.js';
 import { COMMANDS } from './commands.js';
+import { EPILOGUE, EXAMPLES, USAGE, helpWidth } from './help.js';
+import { usageError, type CommandShape } from './usage.js';
+
+/** Global options that take a value, so that the command word is found after them (`--cluster x up`). */
+export const VALUE_OPTIONS = Object.entries(GLOBAL_OPTIONS)
+  .filter(([, o]) => !('type' in o) || o.type !== 'boolean')
+  .map(([key]) => key);
+
+export const COMMAND_SHAPES: CommandShape[] = COMMANDS.map((mod) => {
+  const usage = [mod.command].flat()[0]!;
+  const example = mod.examples?.[0]?.[0].replaceAll('$0', 'floe-dev');
+  return { name: usage.split(' ')[0]!, usage, ...(example ? { example } : {}) };
+});
 
 /** Parses argv; returns the work to do (or undefined when yargs already answered, e.g. --help). */
 export async function parse(argv: string[], io: Io, version: string): Promise<(() => Promise<void>) | undefined> {
   let selected: (() => Promise<void>) | undefined;
+  // The options where parsing failed, for "did you mean": the global ones, then the command's once it is known.
+  let knownOptions = [...Object.keys(GLOBAL_OPTIONS), 'help', 'version'];
   const cli: Argv<GlobalArgs> = yargs(argv)
     .scriptName('floe-dev')
-    .usage('$0 <command> [options]\n\nThe whole floe data platform on your laptop: one command up, one command down.')
-    .option('config', { type: 'string', describe: 'Configuration file (default: ./floe-dev.yaml if present)', global: true })
-    .option('cluster', { type: 'string', describe: 'kind cluster name (default: floe-dev)', global: true })
-    .option('namespace', { type: 'string', describe: 'Namespace of the platform (default: floe-platform)', global: true })
-    .option('verbose', { type: 'boolean', default: false, describe: 'Stream tool output; show stacks on errors', global: true })
-    .option('output', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Output format', global: true })
-    .option('json', { type: 'boolean', default: false, describe: 'Shorthand for --output json', global: true })
-    .group(['config', 'cluster', 'namespace', 'verbose', 'output', 'json', 'help', 'version'], 'Global options:')
+    // English whatever LANG says: usage.ts reads yargs's messages.
+    .detectLocale(false)
+    .usage(USAGE)
+    .options(Object.fromEntries(Object.entries(GLOBAL_OPTIONS).map(([key, o]) => [key, { ...o, global: true }])))
+    .group([...Object.keys(GLOBAL_OPTIONS), 'help', 'version'], 'Global options:')
     .version(version)
     .help()
     .alias('help', 'h')
-    .completion('completion', 'Print a bash/zsh completion script (add `eval "$(floe-dev completion)"` to your shell rc)')
+    // Answers `--get-yargs-completions` for the scripts `floe-dev completion` prints; the command itself is hidden.
+    .completion('__yargs-completion', false)
     .strict()
-    .demandCommand(1, 'Name a command; `floe-dev --help` lists them.')
-    .recommendCommands()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .demandCommand(1, 'no command given')
+    .wrap(helpWidth(io.columns))
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      throw new UsageError(message, { hint: 'see `floe-dev --help`' });
+      // A parse error (yargs-parser's YError) is the user's; anything else thrown here is ours, as it is.
+      if (error && error.name !== 'YError') throw error;
+      throw usageError(message ?? error?.message ?? 'bad command line', {
+        argv,
+        commands: COMMAND_SHAPES,
+        valueOptions: VALUE_OPTIONS,
+        knownOptions,
+      });
     })
-    .example('$0 up', 'create the cluster and install the whole platform')
-    .example('$0 up --component orchestrator', 'only Dagster and what it needs')
-    .example('$0 doctor', 'check Docker, kind, kubectl, memory, ports and disk')
-    .example('$0 down', 'remove the cluster and everything floe-dev started')
-    .epilogue('Configuration: floe-dev.yaml, then FLOE_DEV_* variables, then flags. Docs: README.md');
+    // The options table is the GlobalArgs interface; yargs cannot infer it through Object.fromEntries.
+    .epilogue(EPILOGUE) as unknown as Argv<GlobalArgs>;
+  for (const [cmd, what] of EXAMPLES) cli.example(cmd, what);
 
   for (const mod of COMMANDS) {
     cli.command(
@@ -43,6 +59,7 @@ export async function parse(argv: string[], io: Io, version: string): Promise<((
       (y) => {
         const built = mod.builder ? mod.builder(y) : y;
         for (const [cmd, what] of mod.examples ?? []) built.example(cmd, what);
+        knownOptions = Object.keys(optionsOf(built).key).filter((k) => !/[A-Z]/.test(k) && k.length > 1);
         return built;
       },
       (args) => {
@@ -52,11 +69,15 @@ export async function parse(argv: string[], io: Io, version: string): Promise<((
   }
 
   const output: string[] = [];
-  const parsed = await cli.parseAsync(argv, {}, (_err, _argv, out) => {
+  await cli.parseAsync(argv, {}, (_err, _argv, out) => {
     if (out) output.push(out);
   });
-  const helpText = output.join('\n');
-  if (helpText) io.stdout(`${helpText}\n`);
-  void parsed;
+  const text = output.join('\n');
+  if (text) io.stdout(`${text}\n`);
   return selected;
+}
+
+/** yargs's getOptions() exists at run time but not in @types/yargs 17. */
+function optionsOf(instance: unknown): { key: Record<string, unknown> } {
+  return (instance as { getOptions(): { key: Record<string, unknown> } }).getOptions();
 }

@@ -1,6 +1,17 @@
 // What every command module provides: its yargs definition and a run function the single exit point calls.
-import type { Argv } from 'yargs';
+// Command modules stay light at the top (no zod, yaml, listr2, catalog): `--help` reads them all.
+import type { Argv, Options } from 'yargs';
 import type { OutputFormat } from '../context.js';
+
+/** Options every command accepts (design §1): yargs reads this table, and so does the fast top-level help. */
+export const GLOBAL_OPTIONS = {
+  config: { type: 'string', describe: 'Configuration file (default: ./floe-dev.yaml if present)' },
+  cluster: { type: 'string', describe: 'kind cluster name (default: floe-dev)' },
+  namespace: { type: 'string', describe: 'Namespace of the platform (default: floe-platform)' },
+  verbose: { type: 'boolean', default: false, describe: 'Stream tool output; show stacks on errors' },
+  output: { choices: ['text', 'json'], default: 'text', describe: 'Output format' },
+  json: { type: 'boolean', default: false, describe: 'Shorthand for --output json' },
+} as const satisfies Record<string, Options>;
 
 /** Options every command accepts (design §1). */
 export interface GlobalArgs {
@@ -18,8 +29,12 @@ export interface Io {
   cwd: string;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** A person is watching stderr (spinners allowed); false in CI and pipes. */
   isTTY: boolean;
   signal: AbortSignal;
+  /** Whether stdout is a terminal, and its width: for wrapping and colour of results (doctor's report). */
+  stdoutTTY?: boolean;
+  columns?: number;
 }
 
 export interface CommandModule<A = object> {

@@ -1,6 +1,8 @@
-// Every command of floe-dev, one module each (design §1).
+// Every command of floe-dev, one module each (design §1), in the order `--help` lists them.
 import type { CommandModule } from './command.js';
+import { completionCommand } from './completion.js';
 import { configCommand } from './config.js';
+import { credentialsCommand } from './credentials.js';
 import { doctorCommand } from './doctor.js';
 import { downCommand } from './down.js';
 import { forwardCommand } from './forward.js';
@@ -15,9 +17,11 @@ export const COMMANDS = [
   downCommand,
   smokeCommand,
   statusCommand,
+  credentialsCommand,
   doctorCommand,
   loadCommand,
   renderCommand,
   forwardCommand,
   configCommand,
+  completionCommand,
 ] as CommandModule<never>[];

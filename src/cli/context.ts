@@ -1,26 +1,49 @@
-// Builds the run's Context from parsed flags: configuration layers, state paths, tools, clock, logger.
+// Builds the run's Context from parsed flags: configuration layers, state paths, tools, clock, logger. The
+// configuration and the tools are imported here, when a command runs, not when `--help` reads the commands.
 import { systemClock } from '../clock.js';
-import { loadConfig, type ConfigFlags } from '../config/load.js';
+import type { ConfigFlags, LoadedConfig } from '../config/load.js';
 import type { Context } from '../context.js';
 import { createLogger } from '../log.js';
 import { clusterPaths } from '../state/paths.js';
-import { createTools } from '../tools/index.js';
 import type { GlobalArgs, Io } from './command.js';
 
-export async function createContext(args: GlobalArgs, io: Io, flags: Omit<ConfigFlags, 'cluster' | 'namespace'> = {}): Promise<Context> {
-  const { config, file } = loadConfig({
-    cwd: io.cwd,
-    env: io.env,
-    configFile: args.config,
-    flags: { ...flags, cluster: args.cluster, namespace: args.namespace },
-  });
+export interface ContextOptions {
+  /**
+   * Carry on past configuration problems with what is valid (defaults for the rest), warning about each: for
+   * `down` and `doctor`, which must work whatever state floe-dev.yaml is in.
+   */
+  tolerant?: { command: string };
+}
+
+export async function createContext(
+  args: GlobalArgs,
+  io: Io,
+  flags: Omit<ConfigFlags, 'cluster' | 'namespace'> = {},
+  options: ContextOptions = {},
+): Promise<Context> {
+  const [{ loadConfig, loadConfigTolerant }, { createTools }] = await Promise.all([import('../config/load.js'), import('../tools/index.js')]);
+  const log = createLogger(args.verbose, (line) => io.stderr(`${line}\n`));
+  const load = { cwd: io.cwd, env: io.env, configFile: args.config, flags: { ...flags, cluster: args.cluster, namespace: args.namespace } };
+  let loaded: LoadedConfig;
+  if (options.tolerant) {
+    const { problems, ...rest } = loadConfigTolerant(load);
+    loaded = rest;
+    if (problems.length > 0) {
+      const list = problems.map((p) => `\n  - ${p.message.replaceAll('\n', '\n    ')}`).join('');
+      log.warn(`the configuration has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}; ${options.tolerant.command} leaves ${problems.length === 1 ? 'it' : 'them'} out and carries on (cluster ${rest.config.cluster.name}):${list}`);
+    }
+  } else {
+    loaded = loadConfig(load);
+  }
+  for (const warning of loaded.warnings) log.warn(warning);
+  const { config, file } = loaded;
   return {
     config,
     configFile: file,
     paths: clusterPaths(io.env, config.cluster.name),
     tools: await createTools(io.env),
     clock: systemClock,
-    log: createLogger(args.verbose, (line) => io.stderr(`${line}\n`)),
+    log,
     signal: io.signal,
     env: io.env,
     cwd: io.cwd,

@@ -1,4 +1,5 @@
-// `floe-dev down`: stop the forwards and delete the cluster (or only the namespace); idempotent.
+// `floe-dev down`: stop the forwards and delete the cluster (or only the namespace); idempotent. It needs only the
+// cluster's name and the state folder, so a broken floe-dev.yaml is warned about, never in its way.
 import { acquireLock } from '../state/lock.js';
 import { defineCommand } from './command.js';
 import { createContext } from './context.js';
@@ -11,13 +12,17 @@ export const downCommand = defineCommand<{ keepCluster: boolean }>({
   examples: [
     ['$0 down', 'delete the cluster and its state'],
     ['$0 down --keep-cluster', 'remove the platform but keep the cluster (faster next up)'],
+    ['$0 down --json', 'the same, and a JSON document of what was removed'],
   ],
   run: async (args, io) => {
-    const ctx = await createContext(args, io);
+    const ctx = await createContext(args, io, {}, { tolerant: { command: 'down' } });
     const lock = acquireLock(ctx.paths.lock, 'down');
     try {
-      const [{ runSteps }, { downSteps }] = await Promise.all([import('../steps/run-steps.js'), import('../steps/down.js')]);
-      await runSteps(downSteps({ keepCluster: args.keepCluster }), ctx);
+      const [{ runSteps }, { downSteps, emptyOutcome, describeOutcome }] = await Promise.all([import('../steps/run-steps.js'), import('../steps/down.js')]);
+      const outcome = emptyOutcome(ctx.config.cluster.name);
+      await runSteps(downSteps({ keepCluster: args.keepCluster }, outcome), ctx);
+      if (ctx.output === 'json') io.stdout(`${JSON.stringify({ ok: true, ...outcome }, null, 2)}\n`);
+      else io.stdout(`${describeOutcome(outcome)}\n`);
     } finally {
       lock.release();
     }

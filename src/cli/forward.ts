@@ -20,13 +20,14 @@ export const forwardCommand = defineCommand<{ action: Action }>({
     const json = ctx.output === 'json';
     if (args.action === 'status') {
       const status = await control.forwardsStatus(ctx);
-      if (json) io.stdout(`${JSON.stringify(status, null, 2)}\n`);
+      const allUp = status.forwards.every((f) => f.state === 'up');
+      if (json) io.stdout(`${JSON.stringify({ ok: allUp, ...status }, null, 2)}\n`);
       else {
         const sup = status.supervisor;
         io.stdout(`Forwards${sup?.running ? ` (supervisor pid ${sup.pid}, log ${sup.log})` : ''}:\n`);
         io.stdout(`${control.formatForwardLines(status.forwards).join('\n')}\n`);
       }
-      if (status.forwards.some((f) => f.state !== 'up')) throw new ReportedFailure(ExitCode.failed, 'a forward is not up');
+      if (!allUp) throw new ReportedFailure(ExitCode.failed, 'a forward is not up');
       return;
     }
     const lock = acquireLock(ctx.paths.lock, `forward ${args.action}`);
@@ -35,7 +36,7 @@ export const forwardCommand = defineCommand<{ action: Action }>({
         const { stopForwards, readForwardRecord } = await import('../forward/state.js');
         const pid = readForwardRecord(ctx.paths.forwards)?.pid;
         const stopped = await stopForwards(ctx.paths.forwards, ctx.clock);
-        if (json) io.stdout(`${JSON.stringify({ stopped, pid: stopped ? pid : undefined })}\n`);
+        if (json) io.stdout(`${JSON.stringify({ ok: true, stopped, pid: stopped ? pid : undefined })}\n`);
         else io.stdout(stopped ? `Forwards stopped (supervisor pid ${pid})\n` : 'Forwards: none running\n');
         return;
       }
@@ -43,7 +44,7 @@ export const forwardCommand = defineCommand<{ action: Action }>({
       for (const note of notes) ctx.log.warn(note);
       const views = record.forwards.map((f) => control.viewOf(f, undefined));
       if (json) {
-        io.stdout(`${JSON.stringify({ started, supervisor: { pid: record.pid }, forwards: views, notes }, null, 2)}\n`);
+        io.stdout(`${JSON.stringify({ ok: true, started, supervisor: { pid: record.pid }, forwards: views, notes }, null, 2)}\n`);
         return;
       }
       io.stdout(

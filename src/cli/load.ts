@@ -1,5 +1,4 @@
 // `floe-dev load IMAGE...`: side-load your own images into the cluster, skipping those the node already holds.
-import { imageRef } from '../config/schema.js';
 import { FloeError, UsageError } from '../errors.js';
 import { acquireLock } from '../state/lock.js';
 import { defineCommand } from './command.js';
@@ -11,9 +10,14 @@ export const loadCommand = defineCommand<{ images: string[] }>({
   builder: (y) => y.positional('images', { type: 'string', array: true, describe: 'image references, e.g. my-org/code:1.0' }) as never,
   examples: [['$0 load my-org/dagster-code:1.0', 'make your code location image available to the cluster']],
   run: async (args, io) => {
+    const { imageRef } = await import('../config/schema.js');
     for (const image of args.images) {
       const checked = imageRef.safeParse(image);
-      if (!checked.success) throw new UsageError(`image "${image}" ${checked.error.issues[0]?.message ?? 'is not valid'}`);
+      if (!checked.success) {
+        throw new UsageError(`image "${image}" ${checked.error.issues[0]?.message ?? 'is not valid'}`, {
+          hint: 'name it as docker does, with its tag or digest: floe-dev load my-org/dagster-code:1.0',
+        });
+      }
     }
     const ctx = await createContext(args, io);
     // Loading is what the user asked for, whatever images.load says for the platform's own images.

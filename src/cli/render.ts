@@ -29,7 +29,7 @@ export const renderCommand = defineCommand<{ component?: string[]; summary: bool
     const platform = await import('../platform/index.js');
     if (args.summary) {
       const summary = platform.resourceSummary(ctx.config);
-      io.stdout(ctx.output === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : platform.formatSummary(summary));
+      io.stdout(ctx.output === 'json' ? `${JSON.stringify(platform.summaryJson(summary), null, 2)}\n` : platform.formatSummary(summary));
       return;
     }
     // Validate before touching the state folder: bad configuration writes nothing.

@@ -1,14 +1,20 @@
 // Loads the effective configuration: embedded defaults < floe-dev.yaml < FLOE_DEV_* variables < flags.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { closest, distance } from 'fastest-levenshtein';
-import { parseDocument } from 'yaml';
+import { parseDocument, type YAMLError } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
-import { ENV_VARS, envLayer } from './env.js';
+import { envLayer } from './env.js';
+import { nearName as nearest } from '../text.js';
 
 export const CONFIG_FILE_NAME = 'floe-dev.yaml';
+
+/** Names people give the file that floe-dev does not read: found, they are mentioned rather than ignored. */
+const NEAR_MISS_FILE_NAMES = ['floe-dev.yml', 'floe-dev.YAML', 'floe-dev.yaml.yaml'];
+
+/** What to do about configuration problems; names a command that works whatever state the file is in. */
+export const CONFIG_FIX_HINT = 'fix them, then `floe-dev config` shows the result; `floe-dev config --defaults` prints a valid example of every key';
 
 /** Flags that override configuration keys (only those given on the command line). */
 export interface ConfigFlags {
@@ -30,62 +36,135 @@ export interface LoadOptions {
 interface Layer {
   describe(path: readonly PropertyKey[]): string;
   data: Record<string, unknown>;
+  /** The file did not parse: its values are what could be salvaged, and problems they cause are not reported. */
+  broken?: boolean;
 }
 
 export interface LoadedConfig {
   config: Config;
   /** The file that was read, if any. */
   file: string | undefined;
+  /** Worth saying, not wrong (e.g. a floe-dev.yml that is not read). */
+  warnings: string[];
 }
 
+export interface TolerantConfig extends LoadedConfig {
+  /** What was wrong and left out: the configuration holds defaults in its place. */
+  problems: ConfigProblem[];
+}
+
+/** The effective configuration; every problem found is reported at once, in one ConfigError (exit 2). */
 export function loadConfig(options: LoadOptions): LoadedConfig {
-  const layers: Layer[] = [];
-  const file = findConfigFile(options);
-  if (file) layers.push(fileLayer(file));
-  layers.push(envLayer(options.env));
-  layers.push(flagLayer(options.flags ?? {}));
-
-  const merged = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer.data), {});
-  const parsed = configSchema.safeParse(merged);
-  if (!parsed.success) throw toConfigError(parsed.error, layers, merged);
-  return { config: parsed.data, file };
+  const { problems, ...loaded } = loadConfigTolerant(options);
+  if (problems.length > 0) throw ConfigError.of(problems, CONFIG_FIX_HINT);
+  return loaded;
 }
 
-function findConfigFile({ cwd, env, configFile }: LoadOptions): string | undefined {
+/**
+ * The configuration with every bad part left out (defaults in its place) and the problems listed: for `down`
+ * and `doctor`, which must work whatever state floe-dev.yaml is in. An unparsable file keeps what could be read
+ * of it (its cluster name, say).
+ */
+export function loadConfigTolerant(options: LoadOptions): TolerantConfig {
+  const problems: ConfigProblem[] = [];
+  const warnings: string[] = [];
+  const layers: Layer[] = [];
+  const file = findConfigFile(options, problems, warnings);
+  if (file) {
+    const layer = fileLayer(file, problems);
+    if (layer) layers.push(layer);
+  }
+  const env = envLayer(options.env);
+  problems.push(...env.problems);
+  layers.push(env, flagLayer(options.flags ?? {}));
+
+  // Each round leaves out what the last one refused; a check that needs valid input (two forwards on one port)
+  // only speaks once the values themselves are fine, so a few rounds find everything.
+  for (let round = 0; round < 5; round++) {
+    const merged = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer.data), {});
+    const parsed = configSchema.safeParse(merged, { reportInput: true });
+    if (parsed.success) return { config: parsed.data, file, warnings, problems: unique(problems) };
+    for (const issue of parsed.error.issues) {
+      for (const { problem, path } of problemsOf(issue, layers, merged)) {
+        if (problem) problems.push(problem);
+        for (const layer of layers) deleteAt(layer.data, path);
+      }
+    }
+  }
+  return { config: configSchema.parse({}), file, warnings, problems: unique(problems) };
+}
+
+function findConfigFile({ cwd, env, configFile }: LoadOptions, problems: ConfigProblem[], warnings: string[]): string | undefined {
   const explicit = configFile ?? env.FLOE_DEV_CONFIG;
   if (explicit) {
     const path = resolve(cwd, explicit);
-    if (!existsSync(path)) {
-      throw new ConfigError(`config file ${path} does not exist`, undefined, {
-        hint: `check the path given to ${configFile ? '--config' : 'FLOE_DEV_CONFIG'}`,
-      });
-    }
-    return path;
+    if (existsSync(path)) return path;
+    problems.push({
+      key: undefined,
+      message: `config file ${path} does not exist`,
+      hint: `check the path given to ${configFile ? '--config' : 'FLOE_DEV_CONFIG'}`,
+    });
+    return undefined;
   }
   const found = resolve(cwd, CONFIG_FILE_NAME);
-  return existsSync(found) ? found : undefined;
+  if (existsSync(found)) return found;
+  for (const name of NEAR_MISS_FILE_NAMES) {
+    const near = resolve(cwd, name);
+    // readdir, not existsSync: on a case-insensitive disk floe-dev.YAML "exists" whenever floe-dev.yaml would.
+    if (existsSync(near) && readdirSync(cwd).includes(name)) {
+      warnings.push(`found ${near}, which floe-dev does not read (it reads ${CONFIG_FILE_NAME}): rename it, or pass --config ${name}`);
+    }
+  }
+  return undefined;
 }
 
-function fileLayer(path: string): Layer {
+function fileLayer(path: string, problems: ConfigProblem[]): Layer | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`, undefined);
+    problems.push({ key: undefined, message: `cannot read config file ${path}: ${(error as Error).message}` });
+    return undefined;
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const describe = () => `in ${path}`;
   if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const where = first.linePos?.[0] ? ` (line ${first.linePos[0].line}, column ${first.linePos[0].col})` : '';
-    throw new ConfigError(`${path}${where} is not valid YAML: ${first.message.split('\n')[0]}`, undefined, {
-      hint: 'fix the YAML syntax; `floe-dev config` prints a valid example of every key',
-    });
+    // The first syntax error is the one to fix; the parser's later ones mostly follow from it.
+    const more = doc.errors.length - 1;
+    const after = more > 0 ? `\n(and ${more} more YAML error${more === 1 ? '' : 's'} after it, often caused by this one)` : '';
+    problems.push({ key: undefined, message: `${yamlProblem(path, doc.errors[0]!)}${after}`, hint: YAML_HINT });
+    return { data: salvage(doc), describe, broken: true };
   }
   const data: unknown = doc.toJS() ?? {};
   if (!isPlainObject(data)) {
-    throw new ConfigError(`${path} must hold a mapping of keys (cluster:, namespace:, ...), not ${describeType(data)}`, undefined);
+    problems.push({ key: undefined, message: `${path} must hold a mapping of keys (cluster:, namespace:, ...), not ${describeType(data)}`, hint: YAML_HINT });
+    return undefined;
   }
-  return { data, describe: () => `in ${path}` };
+  return { data, describe };
+}
+
+const YAML_HINT = 'fix the YAML there; `floe-dev config --defaults` prints a valid floe-dev.yaml to compare with';
+
+/** "…, line 2, column 9: not valid YAML: <reason>" and the line with a caret under the spot. */
+function yamlProblem(path: string, error: YAMLError): string {
+  const [first = '', ...excerpt] = error.message.split('\n');
+  const reason = first.replace(/ at line \d+, column \d+:?$/, '');
+  const at = error.linePos?.[0];
+  const where = at ? `, line ${at.line}, column ${at.col}` : '';
+  while (excerpt[0]?.trim() === '') excerpt.shift();
+  while (excerpt.at(-1)?.trim() === '') excerpt.pop();
+  const shown = excerpt.map((l) => `    ${l}`);
+  return [`${path}${where} is not valid YAML: ${reason}`, ...shown].join('\n');
+}
+
+/** What a document with syntax errors still says (yaml builds a tree around them); nothing when it cannot. */
+function salvage(doc: ReturnType<typeof parseDocument>): Record<string, unknown> {
+  try {
+    const data: unknown = doc.toJS();
+    return isPlainObject(data) ? data : {};
+  } catch {
+    return {};
+  }
 }
 
 function flagLayer(flags: ConfigFlags): Layer {
@@ -104,44 +183,64 @@ function flagLayer(flags: ConfigFlags): Layer {
     flagOf.set('components', '--component');
   }
   if (flags.timeout !== undefined) {
-    data.timeouts = { up: /^\d+$/.test(flags.timeout) ? Number(flags.timeout) : flags.timeout };
+    data.timeouts = { up: flags.timeout };
     flagOf.set('timeouts', '--timeout');
   }
   return { data, describe: (path) => `in ${flagOf.get(String(path[0])) ?? 'a flag'}` };
 }
 
-function toConfigError(error: z.ZodError, layers: Layer[], merged: Record<string, unknown>): ConfigError {
-  const issue = error.issues[0]!;
+/** The problems an issue stands for, each with the path to leave out (a list is left out whole). */
+function problemsOf(issue: z.core.$ZodIssue, layers: Layer[], merged: Record<string, unknown>): { problem?: ConfigProblem; path: PropertyKey[] }[] {
   if (issue.code === 'unrecognized_keys') {
-    const parentPath = issue.path;
-    const key = issue.keys[0]!;
-    const fullPath = [...parentPath, key];
-    const allowed = knownKeys(parentPath);
-    const suggestion = nearest(key, allowed);
-    const source = sourceOf(fullPath, layers);
-    return new ConfigError(
-      `unknown key \`${dotted(fullPath)}\`${source}${suggestion ? `; did you mean \`${dotted([...parentPath, suggestion])}\`?` : ''}`,
-      dotted(fullPath),
-      { hint: allowed.length > 0 ? `valid keys here: ${allowed.join(', ')}` : undefined },
-    );
+    const allowed = knownKeys(issue.path);
+    return issue.keys.map((key) => {
+      const fullPath = [...issue.path, key];
+      const suggestion = nearest(key, allowed);
+      const origin = layerOf(fullPath, layers);
+      const message = `unknown key \`${dotted(fullPath)}\`${sourceText(fullPath, origin)}${suggestion ? `; did you mean \`${dotted([...issue.path, suggestion])}\`?` : ''}`;
+      return {
+        problem: origin?.broken ? undefined : { key: dotted(fullPath), message, hint: allowed.length > 0 ? `valid keys here: ${allowed.join(', ')}` : undefined },
+        path: fullPath,
+      };
+    });
   }
+  const samePortAs = (issue as { params?: { samePortAs?: unknown } }).params?.samePortAs;
+  if (issue.code === 'custom' && typeof samePortAs === 'string') return [portClash(issue, samePortAs, layers)];
+
   const path = issue.path;
-  const value = valueAt(merged, path);
-  const source = sourceOf(path, layers);
+  const origin = layerOf(path, layers);
+  const input = 'input' in issue ? issue.input : valueAt(merged, path);
   const allowed = issue.code === 'invalid_value' ? `; allowed: ${issue.values.map((v) => String(v)).join(', ')}` : '';
-  return new ConfigError(
-    `\`${dotted(path)}\`${source}: ${value === undefined ? 'missing value' : `value ${JSON.stringify(value)}`} ${issueMessage(issue, value)}${allowed}`,
-    dotted(path),
-  );
+  const shown = input === undefined ? 'no value' : `value ${JSON.stringify(input)}`;
+  const message = `\`${dotted(path)}\`${sourceText(path, origin)}: ${shown} ${issueMessage(issue, input)}${allowed}`;
+  const listAt = path.findIndex((segment) => typeof segment === 'number');
+  return [{ problem: origin?.broken ? undefined : { key: dotted(path), message }, path: listAt < 0 ? path : path.slice(0, listAt) }];
 }
 
-/** The closest allowed name when it is near enough to be a typo. */
-function nearest(value: string, allowed: string[]): string | undefined {
-  if (allowed.length === 0) return undefined;
-  const candidate = closest(value, allowed);
-  return distance(value, candidate) <= Math.max(2, Math.floor(value.length / 3)) ? candidate : undefined;
+/**
+ * Two forwards on one port: blame the key the user set, never a default they did not write. The schema reports
+ * the later key; when only the earlier one was set, it is the one at fault.
+ */
+function portClash(issue: z.core.$ZodIssue, other: string, layers: Layer[]): { problem?: ConfigProblem; path: PropertyKey[] } {
+  const parent = issue.path.slice(0, -1);
+  const later = issue.path;
+  const earlier = [...parent, other];
+  const laterOrigin = layerOf(later, layers, true);
+  const earlierOrigin = layerOf(earlier, layers, true);
+  const [blamed, origin, partner, partnerSet] =
+    laterOrigin || !earlierOrigin ? [later, laterOrigin, earlier, Boolean(earlierOrigin)] : [earlier, earlierOrigin, later, false];
+  const port = 'input' in issue ? issue.input : undefined;
+  return {
+    problem: origin?.broken
+      ? undefined
+      : {
+          key: dotted(blamed),
+          message: `\`${dotted(blamed)}\`${sourceText(blamed, origin)}: value ${JSON.stringify(port)} is the same port as ${dotted(partner)}${partnerSet ? '' : ' (its default)'}`,
+          hint: 'give each forward a port of its own',
+        },
+    path: blamed,
+  };
 }
-
 function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
@@ -188,14 +287,30 @@ function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
   }
 }
 
-function sourceOf(path: readonly PropertyKey[], layers: Layer[]): string {
+/** The last layer that sets `path` (or, unless `exact`, one of its parents). */
+function layerOf(path: readonly PropertyKey[], layers: Layer[], exact = false): Layer | undefined {
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i]!;
-    for (let n = path.length; n > 0; n--) {
-      if (valueAt(layer.data, path.slice(0, n)) !== undefined) return ` (${layer.describe(path)})`;
+    for (let n = path.length; n > (exact ? path.length - 1 : 0); n--) {
+      if (valueAt(layer.data, path.slice(0, n)) !== undefined) return layer;
     }
   }
-  return '';
+  return undefined;
+}
+
+function sourceText(path: readonly PropertyKey[], layer: Layer | undefined): string {
+  return layer ? ` (${layer.describe(path)})` : '';
+}
+
+/** Removes the value at `path` (a no-op when it is not there). */
+function deleteAt(data: Record<string, unknown>, path: readonly PropertyKey[]): void {
+  const parent = valueAt(data, path.slice(0, -1));
+  if (isPlainObject(parent)) delete parent[String(path.at(-1))];
+}
+
+function unique(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.message) && seen.add(p.message));
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -232,4 +347,3 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-export { ENV_VARS };

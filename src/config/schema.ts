@@ -1,6 +1,10 @@
 // The configuration schema: every key floe-dev accepts, its default, and what values are allowed.
 import { z } from 'zod';
-import { COMPONENTS, SERVICES } from '../platform/names.js';
+import { COMPONENTS, SERVICES } from '../names.js';
+import { booleanValue, cpuQuantity, duration, list, memoryQuantity, optionalPort, port, wholeNumber } from './values.js';
+
+export { DURATION_PATTERN, durationMs } from './duration.js';
+export { port } from './values.js';
 
 /**
  * kind's cluster-name rule (kind pkg/internal/apis/config/validate.go: `^[a-z0-9.-]+$`); kind also caps the
@@ -34,18 +38,6 @@ export const imageRef = z.string().superRefine((value, ctx) => {
   }
 });
 
-/** Kubernetes CPU quantity, positive: `250m`, `0.5`, `2`. */
-const cpuQuantity = z
-  .string()
-  .regex(/^(?:\d+(?:\.\d+)?|\.\d+)m?$/, 'is not a CPU quantity (expected e.g. 250m or 0.5)')
-  .refine((v) => parseFloat(v) > 0, 'must be greater than zero');
-
-/** Kubernetes memory quantity, positive: `256Mi`, `1Gi`, `512M`, `1073741824`. */
-const memoryQuantity = z
-  .string()
-  .regex(/^(?:\d+(?:\.\d+)?|\.\d+)(?:Ki|Mi|Gi|Ti|k|K|M|G|T)?$/, 'is not a memory quantity (expected e.g. 256Mi or 1Gi)')
-  .refine((v) => parseFloat(v) > 0, 'must be greater than zero');
-
 const resourceList = z.strictObject({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional() });
 
 const serviceOverride = z.strictObject({
@@ -53,31 +45,18 @@ const serviceOverride = z.strictObject({
   resources: z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() }).optional(),
 });
 
-export const port = z
-  .number({ error: 'must be a port number' })
-  .int('must be a whole number')
-  .min(1, 'must be between 1 and 65535')
-  .max(65535, 'must be between 1 and 65535');
-
 /**
  * The usual local ports of the optional forwards (off by default). Grafana listens on 3000 in its pod, but
  * locally 3000 is Dagster's, so it gets 3001; MinIO's console and Prometheus keep their own.
  */
 export const OPTIONAL_FORWARD_PORTS = { grafana: 3001, minioConsole: 9001, prometheus: 9090 } as const;
 
-/** An optional forward: off unless set; `true` turns it on at its usual port, a number at that port. */
-const optionalForward = (usual: number) =>
-  z
-    .union([port, z.boolean()], { error: 'must be a port number, or true (its usual port) or false (off)' })
-    .optional()
-    .transform((v) => (v === true ? usual : v === false ? undefined : v));
-
-/** `90s`, `5m`, `1h`, `500ms`, or a number of seconds. */
-export const DURATION_PATTERN = /^(\d+)(ms|s|m|h)$/;
-const duration = z.preprocess(
-  (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? `${v}s` : v),
-  z.string({ error: 'must be a duration such as 90s, 5m or 1h' }).regex(DURATION_PATTERN, 'must be a duration such as 90s, 5m or 1h'),
-);
+/**
+ * Namespaces of Kubernetes itself (and kind's local-path-provisioner): floe-dev deletes its namespace on
+ * `down --keep-cluster` and prunes objects by label in it, so it only ever works in a namespace of its own.
+ * Kubernetes reserves the `kube-` prefix for its system namespaces (Namespaces concept page).
+ */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage'];
 
 /** A kind node image pinned by digest, as the kind v0.30.0 release notes list it. */
 export const DEFAULT_NODE_IMAGE =
@@ -93,18 +72,21 @@ export const configSchema = z.strictObject({
         .default('floe-dev'),
       nodeImage: imageRef.default(DEFAULT_NODE_IMAGE),
       /** Also merge the cluster's context into ~/.kube/config (off: floe-dev keeps its own kubeconfig). */
-      mergeKubeconfig: z.boolean().default(false),
+      mergeKubeconfig: booleanValue.default(false),
     })
     .prefault({}),
   namespace: z
     .string()
     .max(63, 'must be at most 63 characters')
     .regex(DNS_LABEL, 'must be a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit')
+    .refine(
+      (ns) => !SYSTEM_NAMESPACES.includes(ns) && !ns.startsWith('kube-'),
+      'belongs to Kubernetes itself: floe-dev installs only into a namespace of its own (default floe-platform)',
+    )
     .default('floe-platform'),
   /** Enabled components; each brings the components it depends on. */
-  components: z
-    .array(z.enum(COMPONENTS))
-    .min(1, 'must name at least one component')
+  components: list(z.enum(COMPONENTS))
+    .refine((c) => c.length > 0, 'must name at least one component')
     .default([...COMPONENTS]),
   /** Per-service image and resource overrides, keyed by service name. */
   services: z.partialRecord(z.enum(SERVICES), serviceOverride).default({}),
@@ -120,11 +102,11 @@ export const configSchema = z.strictObject({
   images: z
     .strictObject({
       /** Side-load images into the kind node (pods then never pull from a registry). */
-      load: z.boolean().default(true),
+      load: booleanValue.default(true),
       /** More images to load with the platform's (e.g. your own code location). */
-      extra: z.array(imageRef).default([]),
+      extra: list(imageRef).default([]),
       /** How many images are pulled at once. */
-      pullConcurrency: z.number().int().min(1).max(16).default(4),
+      pullConcurrency: wholeNumber(1, 16, 'a number of images').default(4),
     })
     .prefault({}),
   forwards: z
@@ -136,21 +118,21 @@ export const configSchema = z.strictObject({
       /** MinIO's S3 API, so Iceberg clients on the laptop can read and write the warehouse. */
       minio: port.default(9000),
       /** Optional forwards, off by default: `true` (usual port) or a port number. */
-      grafana: optionalForward(OPTIONAL_FORWARD_PORTS.grafana),
-      minioConsole: optionalForward(OPTIONAL_FORWARD_PORTS.minioConsole),
-      prometheus: optionalForward(OPTIONAL_FORWARD_PORTS.prometheus),
+      grafana: optionalPort(OPTIONAL_FORWARD_PORTS.grafana),
+      minioConsole: optionalPort(OPTIONAL_FORWARD_PORTS.minioConsole),
+      prometheus: optionalPort(OPTIONAL_FORWARD_PORTS.prometheus),
       /** When a port is busy, use the next free one (and record it) instead of failing. */
-      nextFreePort: z.boolean().default(false),
+      nextFreePort: booleanValue.default(false),
     })
     .prefault({})
     .superRefine((f, ctx) => {
+      // Every port-valued key; `samePortAs` lets the loader blame the key the user set rather than a default.
       const seen = new Map<number, string>();
-      for (const key of ['dagster', 'polaris', 'polarisManagement', 'cube', 'minio', 'grafana', 'minioConsole', 'prometheus'] as const) {
-        const port = f[key];
-        if (port === undefined) continue;
-        const other = seen.get(port);
-        if (other) ctx.addIssue({ code: 'custom', path: [key], input: port, message: `is the same port as forwards.${other}` });
-        seen.set(port, key);
+      for (const [key, value] of Object.entries(f)) {
+        if (typeof value !== 'number') continue;
+        const other = seen.get(value);
+        if (other) ctx.addIssue({ code: 'custom', path: [key], input: value, message: `is the same port as forwards.${other}`, params: { samePortAs: other } });
+        seen.set(value, key);
       }
     }),
   timeouts: z
@@ -170,12 +152,3 @@ export const configSchema = z.strictObject({
 
 export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
-
-/** Milliseconds of a validated duration string. */
-export function durationMs(value: string): number {
-  const m = DURATION_PATTERN.exec(value);
-  if (!m) throw new Error(`not a validated duration: ${value}`);
-  const n = Number(m[1]);
-  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  return n * unit;
-}

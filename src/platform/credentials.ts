@@ -1,9 +1,10 @@
 // The platform's per-cluster credentials: generated once, kept in the state folder (mode 0600), reused after.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { FloeError } from '../errors.js';
+import { StateFolderError, ensureFolder, fsReason } from '../state/dirs.js';
 
 /** Polaris' realm: fixed (the server lists it in `polaris.realm-context.realms`), not a secret. */
 export const POLARIS_REALM = 'POLARIS';
@@ -80,6 +81,23 @@ export function ensureCredentials(path: string): LoadedCredentials {
   return { credentials, created: false };
 }
 
+/** The cluster's credentials when its file exists (never creates it); a file that does not parse is an error. */
+export function readCredentialsFile(path: string): PlatformCredentials | undefined {
+  return existsSync(path) ? readCredentials(path) : undefined;
+}
+
+/**
+ * A Cube API token: an HS256 JWT signed with the API secret (Cube's default `checkAuth` verifies exactly
+ * that), with an `exp` `ttlSeconds` after `nowMs`. The payload carries no claims beyond it.
+ */
+export function signCubeToken(apiSecret: string, nowMs: number, ttlSeconds = 3600): { token: string; expiresAt: string } {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const exp = Math.floor(nowMs / 1000) + ttlSeconds;
+  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ exp })}`;
+  const signature = createHmac('sha256', apiSecret).update(body).digest('base64url');
+  return { token: `${body}.${signature}`, expiresAt: new Date(exp * 1000).toISOString() };
+}
+
 function readCredentials(path: string): PlatformCredentials {
   let data: unknown;
   try {
@@ -100,7 +118,7 @@ function readCredentials(path: string): PlatformCredentials {
  * exists, so two runs racing to create it agree on the first one's credentials. False when it lost the race.
  */
 function writeCredentials(path: string, credentials: PlatformCredentials): boolean {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  ensureFolder(dirname(path));
   const tmp = `${path}.${process.pid}.${randomToken(8)}.tmp`;
   try {
     writeFileSync(tmp, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
@@ -109,7 +127,7 @@ function writeCredentials(path: string, credentials: PlatformCredentials): boole
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw new StateFolderError(dirname(path), fsReason(error, path));
   } finally {
     rmSync(tmp, { force: true });
   }

@@ -49,7 +49,7 @@ export {
   semanticCache,
   type ImageExpectation,
 } from './architecture.js';
-export { formatSummary, MEMORY_BUDGET, resourceSummary, type ResourceSummary, type ServiceResources } from './summary.js';
+export { formatSummary, MEMORY_BUDGET, resourceSummary, summaryJson, type ResourceSummary, type ServiceResources } from './summary.js';
 
 export {
   ensureCredentials,

@@ -1,24 +1,3 @@
-// The names of the platform's components and services: shared by the config schema and the catalog.
-
-/** Components, as `floe platform deploy --component=...` names them (design §1). */
-export const COMPONENTS = ['storage', 'catalog', 'observability', 'orchestrator', 'semantic'] as const;
-export type ComponentName = (typeof COMPONENTS)[number];
-
-/** Every service of design §4, one catalog module each. Config overrides (`services.<name>`) use these keys. */
-export const SERVICES = [
-  'minio',
-  'minio-bucket',
-  'catalog-db',
-  'polaris',
-  'polaris-bootstrap',
-  'otel-collector',
-  'prometheus',
-  'grafana',
-  'orchestrator-db',
-  'dagster-code-location',
-  'dagster-webserver',
-  'dagster-daemon',
-  'cube',
-  'cubestore',
-] as const;
-export type ServiceName = (typeof SERVICES)[number];
+// The platform's component and service names live in the leaf src/names.ts (the config schema needs them too,
+// and config/ sits below platform/); re-exported here for the catalog's modules.
+export { COMPONENTS, SERVICES, type ComponentName, type ServiceName } from '../names.js';

@@ -3,7 +3,7 @@ import type { IContainer, IPodSpec } from 'kubernetes-models/v1';
 import type { Config } from '../config/schema.js';
 import { generateCredentials } from './credentials.js';
 import type { ServiceName } from './names.js';
-import { formatCpu, formatMemory, parseCpu, parseMemory } from './quantity.js';
+import { parseCpu, parseMemory } from './quantity.js';
 import { renderPlatformByService } from './render.js';
 import type { KubeObject, WorkloadKind } from './types.js';
 
@@ -94,42 +94,63 @@ function amounts(list: Record<string, string | number> | undefined): Amounts {
 const zero = (): Amounts => ({ cpu: 0, memory: 0 });
 const add = (a: Amounts, b: Amounts): Amounts => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory });
 
-/** A table for people; `--output json` prints the summary object itself. */
+/** Memory in the table: always MiB, so a column reads down without switching units. */
+const mib = (bytes: number): string => `${Math.round((bytes / 2 ** 20) * 10) / 10}Mi`;
+/** Memory in the verdict: GiB to two decimals on both sides of "of". */
+const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)}Gi`;
+/** CPU: always millicores, as Kubernetes writes small amounts. */
+const millicores = (millis: number): string => `${Math.round(millis)}m`;
+
+/** A table for people; `--output json` prints summaryJson. */
 export function formatSummary(summary: ResourceSummary): string {
   const header = ['SERVICE', 'COMPONENT', 'KIND', 'CPU REQ', 'CPU LIM', 'MEM REQ', 'MEM LIM'];
-  const rows = summary.services.map((s) => [
-    s.name,
-    s.component,
-    s.kind,
-    formatCpu(s.requests.cpu),
-    formatCpu(s.limits.cpu),
-    formatMemory(s.requests.memory),
-    formatMemory(s.limits.memory),
-  ]);
+  const cells = (a: { requests: Amounts; limits: Amounts }) => [millicores(a.requests.cpu), millicores(a.limits.cpu), mib(a.requests.memory), mib(a.limits.memory)];
+  const rows = summary.services.map((s) => [s.name, s.component, s.kind, ...cells(s)]);
   const t = summary.total;
-  rows.push([
-    `TOTAL (${summary.services.length} services)`,
-    '',
-    '',
-    formatCpu(t.requests.cpu),
-    formatCpu(t.limits.cpu),
-    formatMemory(t.requests.memory),
-    formatMemory(t.limits.memory),
-  ]);
+  rows.push([`TOTAL (${summary.services.length} services)`, '', '', ...cells(t)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  // Numbers align right, names left.
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   const b = summary.budget;
   const verdict = b.withinBudget
     ? 'within the dev budget'
     : 'OVER the dev budget (the default platform fits an 8 GB Docker VM; your overrides do not)';
+  const cores = (millis: number) => `${Math.round(millis / 10) / 100} cores`;
   return [
     line(header),
     ...rows.slice(0, -1).map(line),
-    line(rows.at(-1)!.map(() => '').map((_, i) => '-'.repeat(widths[i]!))),
+    line(widths.map((w) => '-'.repeat(w))),
     line(rows.at(-1)!),
     '',
-    `Memory: requests ${formatMemory(t.requests.memory)} of ${formatMemory(b.requests)}, limits ${formatMemory(t.limits.memory)} of ${formatMemory(b.limits)}: ${verdict}.`,
+    `Memory: requests ${gib(t.requests.memory)} of ${gib(b.requests)}, limits ${gib(t.limits.memory)} of ${gib(b.limits)}: ${verdict}.`,
+    `CPU: requests ${millicores(t.requests.cpu)} (${cores(t.requests.cpu)}), limits ${millicores(t.limits.cpu)} (${cores(t.limits.cpu)}).`,
     'Jobs run to completion during install; init containers count only when larger than their pod.',
     '',
   ].join('\n');
+}
+
+interface AmountsJson {
+  cpuMillicores: number;
+  memoryBytes: number;
+}
+
+const amountsJson = (a: Amounts): AmountsJson => ({ cpuMillicores: a.cpu, memoryBytes: a.memory });
+
+/** `render --summary --json`: every figure names its unit (millicores, bytes). */
+export function summaryJson(summary: ResourceSummary): unknown {
+  return {
+    services: summary.services.map((s) => ({
+      name: s.name,
+      component: s.component,
+      kind: s.kind,
+      requests: amountsJson(s.requests),
+      limits: amountsJson(s.limits),
+    })),
+    total: { requests: amountsJson(summary.total.requests), limits: amountsJson(summary.total.limits) },
+    budget: {
+      memoryRequestsBytes: summary.budget.requests,
+      memoryLimitsBytes: summary.budget.limits,
+      withinBudget: summary.budget.withinBudget,
+    },
+  };
 }

@@ -3,6 +3,7 @@ import { describeEndpoint, type DockerEndpoint } from '../tools/docker-endpoint.
 import type { EngineInfo } from '../tools/docker.js';
 import type { PortHolder, BindResult } from './ports.js';
 import { compareVersions, formatVersion, type Version } from './versions.js';
+import { withCommand } from '../text.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -291,28 +292,31 @@ export interface HostPlatform {
   arch: string;
 }
 
+/** The install fix for kind: what and where, then the command for this OS on a line of its own (copy-pasteable). */
 export function kindInstallFix(host: HostPlatform): string {
   const v = `v${formatVersion(KIND_RECOMMENDED)}`;
-  const how =
+  const command =
     host.platform === 'darwin'
-      ? `brew install kind (or \`go install sigs.k8s.io/kind@${v}\`)`
+      ? 'brew install kind'
       : host.platform === 'win32'
         ? 'winget install Kubernetes.kind'
         : `curl -Lo ./kind https://kind.sigs.k8s.io/dl/${v}/kind-linux-${host.arch} && chmod +x ./kind && sudo mv ./kind /usr/local/bin/kind`;
-  return `install kind ${v}: ${how} (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), or set FLOE_DEV_KIND to its path`;
+  return withCommand(`install kind ${v} (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), or set FLOE_DEV_KIND to its path:`, command);
 }
 
+/** The install fix for kubectl, matching the cluster's Kubernetes when known (kubectl's skew policy is ±1 minor). */
 export function kubectlInstallFix(host: HostPlatform, kubernetes: Version | undefined): string {
   const v = kubernetes ? `v${formatVersion(kubernetes)}` : 'a current version';
-  const how =
+  const command =
     host.platform === 'darwin'
       ? 'brew install kubectl'
       : host.platform === 'win32'
         ? 'winget install Kubernetes.kubectl'
         : kubernetes
           ? `curl -LO https://dl.k8s.io/release/${v}/bin/linux/${host.arch}/kubectl && sudo install -m 0755 kubectl /usr/local/bin/kubectl`
-          : 'see the link';
-  return `install kubectl ${v}: ${how} (https://kubernetes.io/docs/tasks/tools/), or set FLOE_DEV_KUBECTL to its path`;
+          : undefined;
+  const what = `install kubectl ${v} (https://kubernetes.io/docs/tasks/tools/), or set FLOE_DEV_KUBECTL to its path`;
+  return command ? withCommand(`${what}:`, command) : what;
 }
 
 function located(bin: string): string {

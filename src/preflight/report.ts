@@ -1,4 +1,5 @@
 // The preflight report as text (one line per check, the fix under it) and as JSON.
+import { layout, styleFor, wrap } from '../text.js';
 import type { CheckStatus, Finding } from './evaluate.js';
 
 export interface CheckResult extends Finding {
@@ -17,14 +18,32 @@ export interface PreflightReport {
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗' };
 
-export function formatReport(report: PreflightReport): string {
+export interface ReportView {
+  /** Lines are wrapped to this (the terminal's width; 100 when stdout is not a terminal). */
+  width: number;
+  /** Colour the marks and the verdict (a terminal, and NO_COLOR unset). */
+  colour: boolean;
+}
+
+// Unwrapped and plain unless the caller says otherwise (the CLI passes the terminal's view).
+const PLAIN: ReportView = { width: Number.POSITIVE_INFINITY, colour: false };
+
+/** One line per check (wrapped under its title), the fix under each problem with commands on their own line. */
+export function formatReport(report: PreflightReport, view: ReportView = PLAIN): string {
+  const style = styleFor(view.colour);
+  const paint: Record<CheckStatus, (t: string) => string> = { ok: style.green, warn: style.yellow, fail: style.red };
   const width = Math.max(...report.checks.map((c) => c.title.length), 0);
+  const indent = ' '.repeat(width + 4);
   const lines: string[] = [];
   for (const c of report.checks) {
-    lines.push(`${MARK[c.status]} ${c.title.padEnd(width)}  ${c.detail}`);
-    if (c.fix && c.status !== 'ok') lines.push(`  ${' '.repeat(width)}  fix: ${c.fix}`);
+    const [first = '', ...rest] = layout(c.detail, { first: '', indent: '', width: view.width - indent.length });
+    lines.push(`${paint[c.status](MARK[c.status])} ${c.title.padEnd(width)}  ${first}`.trimEnd(), ...rest.map((l) => `${indent}${l}`));
+    if (c.fix && c.status !== 'ok') lines.push(...layout(c.fix, { first: `${indent}fix: `, indent: `${indent}     `, width: view.width }));
   }
-  lines.push('', summary(report));
+  const verdict = summary(report);
+  const fails = report.checks.some((c) => c.status === 'fail') || report.unexpected;
+  const warns = report.checks.some((c) => c.status === 'warn');
+  lines.push('', ...wrap(verdict, view.width).map((l) => (fails ? style.red(l) : warns ? style.yellow(l) : style.green(l))));
   return `${lines.join('\n')}\n`;
 }
 

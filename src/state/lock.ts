@@ -1,7 +1,8 @@
 // One `up`/`down` at a time per cluster: a lock file holding the owner's pid; a dead owner's lock is taken over.
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { FloeError } from '../errors.js';
+import { StateFolderError, ensureFolder, fsReason } from './dirs.js';
 
 export interface Lock {
   release(): void;
@@ -15,7 +16,7 @@ interface LockOwner {
 
 /** Takes the lock or throws naming the running owner. `isAlive` is injectable for tests. */
 export function acquireLock(path: string, command: string, isAlive: (pid: number) => boolean = pidAlive): Lock {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  ensureFolder(dirname(path));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
@@ -24,7 +25,7 @@ export function acquireLock(path: string, command: string, isAlive: (pid: number
       closeSync(fd);
       return { release: () => releaseIfOurs(path) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateFolderError(dirname(path), fsReason(error, path));
       const owner = readOwner(path);
       if (owner && owner.pid !== process.pid && isAlive(owner.pid)) {
         throw new FloeError(`another floe-dev ${owner.command} (pid ${owner.pid}) is working on this cluster since ${owner.since}`, {

@@ -77,13 +77,15 @@ describe.skipIf(skip)('cluster lifecycle', { timeout: 90_000 }, () => {
     const down = await h().floeDev(['down'], { env: w.env });
     expect(down.exitCode).toBe(0);
     expect(down.stderr).toMatch(new RegExp(`Cluster ${w.cluster} deleted`));
+    expect(down.stdout.trim()).toBe(`Removed kind cluster ${w.cluster}, its context in ${userKubeconfig} and its state folder ${join(h().floeHome, 'clusters', w.cluster)}.`);
     expect(h().state.cluster(w.cluster)).toBeUndefined();
     expect(existsSync(join(h().floeHome, 'clusters', w.cluster))).toBe(false);
     expect(readFileSync(userKubeconfig, 'utf8')).not.toContain(`kind-${w.cluster}`);
 
     const again = await h().floeDev(['down'], { env: w.env });
     expect(again.exitCode).toBe(0);
-    expect(again.stderr).toMatch(/nothing to delete/);
+    expect(again.stderr).toMatch(/nothing of floe-dev's to delete/);
+    expect(again.stdout.trim()).toBe(`Nothing of floe-dev's to remove for cluster ${w.cluster}.`);
   });
 
   it('down --keep-cluster removes only the namespace', async () => {

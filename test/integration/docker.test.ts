@@ -61,10 +61,26 @@ async function freePorts(n: number): Promise<number[]> {
   return ports;
 }
 
+/**
+ * doctor's text with its wrapped lines joined again (in a pipe it wraps to 100 columns): a line indented to the
+ * detail column, or to the fix's text, continues the one before; commands (indented further) stay apart.
+ */
+function unwrapped(text: string): string {
+  const column = /^. .+? {2,}/.exec(text)?.[0].length ?? 0;
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const indent = line.length - line.trimStart().length;
+    const continues = out.length > 0 && line.trim() !== '' && (indent === column ? !line.trimStart().startsWith('fix: ') : indent === column + 5);
+    if (continues) out[out.length - 1] += ` ${line.trim()}`;
+    else out.push(line);
+  }
+  return out.join('\n');
+}
+
 /** The built CLI with fake kind/kubectl, state and HOME in the temp folder, and the given Docker endpoint. */
 async function doctorCli(args: string[], env: Record<string, string>) {
   const [dagster, polaris, management, cube, minio] = await freePorts(5);
-  return execa('node', [bin, 'doctor', ...args], {
+  const r = await execa('node', [bin, 'doctor', ...args], {
     cwd: dir,
     reject: false,
     extendEnv: false,
@@ -83,6 +99,7 @@ async function doctorCli(args: string[], env: Record<string, string>) {
       ...env,
     },
   });
+  return args.includes('--json') ? r : { ...r, stdout: unwrapped(r.stdout) };
 }
 
 interface JsonReport {

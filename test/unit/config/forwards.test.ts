@@ -35,7 +35,7 @@ describe('optional forwards', () => {
   it.each<[string, string, number | undefined]>([
     ['FLOE_DEV_FORWARD_GRAFANA', 'true', 3001],
     ['FLOE_DEV_FORWARD_MINIO_CONSOLE', '19001', 19001],
-    ['FLOE_DEV_FORWARD_PROMETHEUS', 'off', undefined],
+    ['FLOE_DEV_FORWARD_PROMETHEUS', 'false', undefined],
   ])('come from %s=%s', (name, value, want) => {
     const f = load(undefined, { [name]: value });
     const key = { FLOE_DEV_FORWARD_GRAFANA: 'grafana', FLOE_DEV_FORWARD_MINIO_CONSOLE: 'minioConsole', FLOE_DEV_FORWARD_PROMETHEUS: 'prometheus' }[name] as 'grafana';
@@ -44,8 +44,9 @@ describe('optional forwards', () => {
 
   it.each<[string, string | undefined, NodeJS.ProcessEnv, string, RegExp]>([
     ['a port taken by another forward', 'forwards:\n  grafana: 3000\n', {}, 'forwards.grafana', /same port as forwards.dagster/],
-    ['a word', 'forwards:\n  grafana: yes-please\n', {}, 'forwards.grafana', /port number, or true/],
-    ['a variable that is neither', undefined, { FLOE_DEV_FORWARD_GRAFANA: 'maybe' }, 'FLOE_DEV_FORWARD_GRAFANA', /neither a port nor a boolean/],
+    ['a word', 'forwards:\n  grafana: yes-please\n', {}, 'forwards.grafana', /is not a port: write a port number from 1 to 65535, true \(its usual port 3001\) or false/],
+    ['a variable that is neither', undefined, { FLOE_DEV_FORWARD_GRAFANA: 'maybe' }, 'forwards.grafana', /\(from FLOE_DEV_FORWARD_GRAFANA\): value "maybe" is not a port/],
+    ['on/off for true/false, with the word meant', undefined, { FLOE_DEV_FORWARD_PROMETHEUS: 'off' }, 'forwards.prometheus', /\(did you mean false\?\)/],
   ])('reject %s', (_what, yaml, env, key, message) => {
     let error: unknown;
     try {

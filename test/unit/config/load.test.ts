@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/load.js';
+import { loadConfig, loadConfigTolerant } from '../../../src/config/load.js';
 import { DEFAULT_NODE_IMAGE, durationMs } from '../../../src/config/schema.js';
 import { ConfigError } from '../../../src/errors.js';
 
@@ -70,7 +70,7 @@ describe('precedence: defaults < file < environment < flags', () => {
       FLOE_DEV_COMPONENTS: 'orchestrator, storage',
       FLOE_DEV_IMAGES_LOAD: 'false',
       FLOE_DEV_FORWARD_DAGSTER: '3300',
-      FLOE_DEV_TIMEOUT: '120',
+      FLOE_DEV_TIMEOUT: '120s',
     });
     expect(config.components).toEqual(['orchestrator', 'storage']);
     expect(config.images.load).toBe(false);
@@ -91,8 +91,8 @@ describe('bad input is a ConfigError naming the key', () => {
     ['unknown nested key with a suggestion', 'cluster:\n  nmae: x\n', 'cluster.nmae', /did you mean `cluster.name`/],
     ['unknown key far from any', 'zzzzzzzzzz: 1\n', 'zzzzzzzzzz', /unknown key `zzzzzzzzzz`(?!.*did you mean)/],
     ['wrong type', 'images:\n  load: maybe\n', 'images.load', /`images.load`.*"maybe" is not a boolean/],
-    ['port out of range', 'forwards:\n  cube: 70000\n', 'forwards.cube', /between 1 and 65535/],
-    ['port zero', 'forwards:\n  dagster: 0\n', 'forwards.dagster', /between 1 and 65535/],
+    ['port out of range', 'forwards:\n  cube: 70000\n', 'forwards.cube', /out of range: write a port number from 1 to 65535/],
+    ['port zero', 'forwards:\n  dagster: 0\n', 'forwards.dagster', /out of range: write a port number from 1 to 65535/],
     ['port not whole', 'forwards:\n  dagster: 3000.5\n', 'forwards.dagster', /whole number/],
     ['two forwards on one port', 'forwards:\n  cube: 3000\n', 'forwards.cube', /same port as forwards.dagster/],
     ['cluster name with capitals', 'cluster:\n  name: MyCluster\n', 'cluster.name', /lower-case/],
@@ -147,14 +147,116 @@ describe('bad input is a ConfigError naming the key', () => {
 
   it.each([
     ['FLOE_DEV_CLUSTR', 'x', /unknown environment variable FLOE_DEV_CLUSTR; did you mean FLOE_DEV_CLUSTER/],
-    ['FLOE_DEV_IMAGES_LOAD', 'perhaps', /FLOE_DEV_IMAGES_LOAD="perhaps" is not a boolean/],
-    ['FLOE_DEV_FORWARD_CUBE', 'abc', /FLOE_DEV_FORWARD_CUBE="abc" is not a number/],
+    ['FLOE_DEV_IMAGES_LOAD', 'perhaps', /`images.load` \(from FLOE_DEV_IMAGES_LOAD\): value "perhaps" is not a boolean: write true or false$/],
+    ['FLOE_DEV_FORWARD_CUBE', 'abc', /`forwards.cube` \(from FLOE_DEV_FORWARD_CUBE\): value "abc" is not a number: write a port number from 1 to 65535/],
   ])('rejects %s=%s', (name, value, message) => {
     expect(loadError({ [name]: value }).message).toMatch(message);
   });
 
   it('ignores FLOE_DEV_* variables read elsewhere', () => {
     expect(load({ FLOE_DEV_HOME: '/tmp/x', FLOE_DEV_KIND: 'kind', FLOE_DEV_KUBECTL: 'kubectl' }).cluster.name).toBe('floe-dev');
+  });
+});
+
+describe('every problem at once', () => {
+  it('reports all of them in one ConfigError (exit 2), each with its key and source', () => {
+    const path = withFile('namespce: x\nforwards:\n  cube: 99999\nimages:\n  load: yes\ntimeouts:\n  up: 15\n');
+    const error = loadError({ FLOE_DEV_CLUSTR: 'x' });
+    expect(error.exitCode).toBe(2);
+    expect(error.problems.map((p) => p.key)).toEqual(['FLOE_DEV_CLUSTR', 'images.load', 'forwards.cube', 'timeouts.up', 'namespce']);
+    expect(error.message).toMatch(/^the configuration has 5 problems:\n- /);
+    for (const p of error.problems) expect(error.message).toContain(p.message);
+    expect(error.message).toContain(`\`forwards.cube\` (in ${path})`);
+    expect(error.hint).toContain('floe-dev config --defaults');
+  });
+
+  it('finds a clash of ports even next to other problems (a later round, after the bad values are left out)', () => {
+    withFile('forwards:\n  dagster: 4000\n  polaris: nope\n');
+    expect(loadError().problems.map((p) => p.key)).toEqual(['forwards.polaris', 'forwards.dagster']);
+  });
+});
+
+describe('two forwards on one port', () => {
+  it.each([
+    // [yaml, blamed key, message]
+    ['forwards:\n  dagster: 4000\n', 'forwards.dagster', 'value 4000 is the same port as forwards.cube (its default)'],
+    ['forwards:\n  cube: 3000\n', 'forwards.cube', 'value 3000 is the same port as forwards.dagster (its default)'],
+    ['forwards:\n  dagster: 5000\n  cube: 5000\n', 'forwards.cube', 'value 5000 is the same port as forwards.dagster'],
+  ])('%j blames the key the user set', (yaml, key, message) => {
+    const path = withFile(yaml);
+    const error = loadError();
+    expect(error.key).toBe(key);
+    expect(error.message).toBe(`\`${key}\` (in ${path}): ${message}`);
+    expect(error.message).not.toMatch(/missing|no value/);
+  });
+
+  it('blames the variable when the clash comes from the environment', () => {
+    expect(loadError({ FLOE_DEV_FORWARD_MINIO: '8181' }).message).toBe(
+      '`forwards.minio` (from FLOE_DEV_FORWARD_MINIO): value 8181 is the same port as forwards.polaris (its default)',
+    );
+  });
+});
+
+describe('namespaces floe-dev does not own', () => {
+  it.each(['kube-system', 'default', 'kube-public', 'kube-node-lease', 'local-path-storage', 'kube-anything'])('refuses %s', (ns) => {
+    const error = loadError({}, { namespace: ns });
+    expect(error.key).toBe('namespace');
+    expect(error.message).toMatch(/belongs to Kubernetes itself: floe-dev installs only into a namespace of its own/);
+  });
+
+  it('takes any other DNS label', () => {
+    expect(load({}, { namespace: 'my-platform' }).namespace).toBe('my-platform');
+  });
+});
+
+describe('the file itself', () => {
+  it('says where YAML breaks, shows the line, and ends without a dangling colon; the hint works in that folder', () => {
+    const path = withFile('cluster:\n  name: a\n   bad: [\n');
+    const error = loadError();
+    const [first, ...excerpt] = error.message.split('\n');
+    expect(first).toBe(`${path}, line 2, column 9 is not valid YAML: Nested mappings are not allowed in compact mappings`);
+    expect(excerpt[0]).toMatch(/^ +name: a$/);
+    expect(excerpt[1]).toMatch(/^ +\^$/);
+    expect(error.message).toMatch(/more YAML errors? after it/);
+    expect(error.hint).toContain('`floe-dev config --defaults`');
+  });
+
+  it('mentions a floe-dev.yml it finds and does not read', () => {
+    writeFileSync(join(dir, 'floe-dev.yml'), 'namespace: from-yml\n');
+    const loaded = loadConfig({ cwd: dir, env: {} });
+    expect(loaded.config.namespace).toBe('floe-platform');
+    expect(loaded.warnings).toEqual([`found ${join(dir, 'floe-dev.yml')}, which floe-dev does not read (it reads floe-dev.yaml): rename it, or pass --config floe-dev.yml`]);
+    expect(loadConfig({ cwd: dir, env: {}, configFile: 'floe-dev.yml' }).config.namespace).toBe('from-yml');
+  });
+
+  it('says nothing about floe-dev.yml when floe-dev.yaml is there', () => {
+    withFile('namespace: from-yaml\n');
+    writeFileSync(join(dir, 'floe-dev.yml'), 'namespace: from-yml\n');
+    expect(loadConfig({ cwd: dir, env: {} }).warnings).toEqual([]);
+  });
+});
+
+describe('tolerant loading (down, doctor)', () => {
+  it('keeps what is valid, puts defaults in place of the rest, and lists the problems', () => {
+    withFile('cluster:\n  name: mine\nforwards:\n  cube: 99999\nnamespce: x\n');
+    const loaded = loadConfigTolerant({ cwd: dir, env: { FLOE_DEV_NOPE: '1' } });
+    expect(loaded.config.cluster.name).toBe('mine');
+    expect(loaded.config.forwards.cube).toBe(4000);
+    expect(loaded.problems.map((p) => p.key)).toEqual(['FLOE_DEV_NOPE', 'forwards.cube', 'namespce']);
+  });
+
+  it('salvages the cluster name from a file that does not parse, reporting only the syntax error', () => {
+    withFile('cluster:\n  name: mine\nforwards: {cube: 4000\n');
+    const loaded = loadConfigTolerant({ cwd: dir, env: {} });
+    expect(loaded.config.cluster.name).toBe('mine');
+    expect(loaded.problems).toHaveLength(1);
+    expect(loaded.problems[0]?.message).toMatch(/is not valid YAML/);
+  });
+
+  it('ignores a --config file that does not exist, saying so', () => {
+    const loaded = loadConfigTolerant({ cwd: dir, env: {}, configFile: 'nope.yaml' });
+    expect(loaded.config.cluster.name).toBe('floe-dev');
+    expect(loaded.problems[0]?.message).toMatch(/nope\.yaml does not exist/);
   });
 });
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../../src/platform/catalog.js';
 import { formatCpu, formatMemory, parseCpu, parseMemory } from '../../../src/platform/quantity.js';
-import { formatSummary, MEMORY_BUDGET, resourceSummary } from '../../../src/platform/summary.js';
+import { formatSummary, MEMORY_BUDGET, resourceSummary, summaryJson } from '../../../src/platform/summary.js';
 import type { ServiceDefinition } from '../../../src/platform/types.js';
 import { config, containers, render } from './helpers.js';
 
@@ -44,8 +44,11 @@ describe('the dev budget', () => {
   it('prints a row per service, the totals and the verdict', () => {
     const text = formatSummary(summary);
     for (const s of summary.services) expect(text).toMatch(new RegExp(`^${s.name}\\s+${s.component}\\s+${s.kind}`, 'm'));
-    expect(text).toMatch(/^TOTAL \(14 services\)\s+1\.06\s+12\.5\s+2912Mi\s+7\.75Gi$/m);
-    expect(text).toMatch(/within the dev budget/);
+    // One unit per column (millicores, MiB), and the same unit on both sides of each comparison.
+    expect(text).toMatch(/^TOTAL \(14 services\)\s+1060m\s+12500m\s+2912Mi\s+7936Mi$/m);
+    expect(text).toMatch(/^Memory: requests 2\.84Gi of 3\.00Gi, limits 7\.75Gi of 8\.00Gi: within the dev budget\.$/m);
+    expect(text).toMatch(/^CPU: requests 1060m \(1\.06 cores\), limits 12500m \(12\.5 cores\)\.$/m);
+    for (const s of summary.services) expect(text).toMatch(new RegExp(`^${s.name}\\s.*\\s\\d+m\\s+\\d+m\\s+\\d+(\\.\\d)?Mi\\s+\\d+(\\.\\d)?Mi$`, 'm'));
     expect(MEMORY_BUDGET).toEqual({ requests: 3 * GI, limits: 8 * GI });
   });
 });
@@ -74,6 +77,25 @@ describe('memory floors (what each service really needs, with its source)', () =
   it('renders the limits the floors were checked against', () => {
     const limits = new Map(containers(render()).filter((p) => !p.init).map((p) => [p.object.metadata?.name, p.container.resources?.limits?.memory]));
     for (const s of CATALOG) expect(limits.get(s.name), s.name).toBe(s.resources.limits.memory);
+  });
+});
+
+describe('the summary as JSON', () => {
+  it('names the unit of every number (millicores, bytes)', () => {
+    const summary = resourceSummary(config());
+    const json = summaryJson(summary) as Record<string, unknown>;
+    const numbers: string[] = [];
+    const walk = (value: unknown, key: string): void => {
+      if (typeof value === 'number') numbers.push(key);
+      else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, Array.isArray(value) ? key : k);
+    };
+    walk(json, '');
+    expect(numbers.length).toBeGreaterThan(50);
+    expect(numbers.filter((k) => !/(Millicores|Bytes)$/.test(k))).toEqual([]);
+    expect(json).toMatchObject({
+      total: { requests: { cpuMillicores: summary.total.requests.cpu, memoryBytes: summary.total.requests.memory } },
+      budget: { memoryRequestsBytes: MEMORY_BUDGET.requests, memoryLimitsBytes: MEMORY_BUDGET.limits, withinBudget: true },
+    });
   });
 });
 

@@ -140,10 +140,11 @@ describe('doctor with a fake engine', () => {
     const runner = toolsRunner('missing', kubectlJson('v1.27.3'));
     const r = await runDoctor({ runner });
     expect(r.exitCode).toBe(ExitCode.prerequisite);
-    expect(r.out).toMatch(/✗ kind +not found \(looked for `kind` on PATH\)\n +fix: install kind v0\.30\.0: brew install kind/);
+    // The install command stands on a line of its own, so that it can be copied as it is.
+    expect(r.out).toMatch(/✗ kind +not found \(looked for `kind` on PATH\)\n +fix: install kind v0\.30\.0 \(https:\/\/kind\.sigs\.k8s\.io\S+\), or set FLOE_DEV_KIND to its path:\n +brew install kind\n/);
     const k8s = NODE_K8S;
-    expect(r.out).toMatch(/✗ kubectl +v1\.27\.3 is too old: floe-dev needs kubectl ≥ v1\.28\n +fix: install kubectl v(\d+\.\d+\.\d+): brew install kubectl/);
-    expect(r.out).toContain(`install kubectl v${k8s.major}.${k8s.minor}.${k8s.patch}: brew install kubectl`);
+    expect(r.out).toMatch(/✗ kubectl +v1\.27\.3 is too old: floe-dev needs kubectl ≥ v1\.28\n +fix: install kubectl v(\d+\.\d+\.\d+) \(.*\n +brew install kubectl\n/);
+    expect(r.out).toContain(`install kubectl v${k8s.major}.${k8s.minor}.${k8s.patch} (`);
     expect(runner.calls.map((c) => c.argv)).toEqual([
       ['kind', 'version'],
       ['kubectl', 'version', '--client', '-o', 'json'],
