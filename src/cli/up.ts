@@ -1,5 +1,5 @@
 // `floe-dev up`: preflight → cluster → images → platform; a second run on a healthy platform changes nothing.
-import { durationMs } from '../config/schema.js';
+import { durationMs } from '../config/duration.js';
 import { FloeError } from '../errors.js';
 import { COMPONENTS } from '../platform/names.js';
 import { acquireLock } from '../state/lock.js';

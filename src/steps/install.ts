@@ -2,7 +2,7 @@
 // the moment what it depends on is ready, watched until ready (failing fast with a diagnosis), then the bootstrap
 // tasks, then what floe-dev no longer renders is pruned. Nothing unchanged is applied again.
 import { BOOTSTRAP_RUNNERS } from '../bootstrap/tasks.js';
-import { durationMs } from '../config/schema.js';
+import { durationMs } from '../config/duration.js';
 import type { Context } from '../context.js';
 import { FloeError, withContext } from '../errors.js';
 import { ApplyBatcher } from '../install/batch.js';
