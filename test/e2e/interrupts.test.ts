@@ -47,9 +47,20 @@ const POINTS: Point[] = [
  */
 async function newProcessesAfterExit(h: Harness, before: ReadonlySet<number>): Promise<number[]> {
   const marker = `FAKE_TOOLS_STATE=${h.stateDir}`;
-  const fresh = () => processesWithMarker(marker).filter((pid) => !before.has(pid));
+  // A forward supervisor that was running before restarts its kubectl port-forwards as pods roll: its children.
+  const fresh = () => processesWithMarker(marker).filter((pid) => !before.has(pid) && !before.has(parentOf(pid)));
   await waitFor(() => fresh().length === 0, 5_000, 'processes of ours to end').catch(() => undefined);
   return fresh();
+}
+
+function parentOf(pid: number): number {
+  try {
+    // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return -1;
+  }
 }
 
 async function interruptAt(h: Harness, w: World, point: Point): Promise<void> {

@@ -77,7 +77,8 @@ describe.skipIf(skip)('cluster lifecycle', { timeout: 90_000 }, () => {
     const down = await h().floeDev(['down'], { env: w.env });
     expect(down.exitCode).toBe(0);
     expect(down.stderr).toMatch(new RegExp(`Cluster ${w.cluster} deleted`));
-    expect(down.stdout.trim()).toBe(`Removed kind cluster ${w.cluster}, its context in ${userKubeconfig} and its state folder ${join(h().floeHome, 'clusters', w.cluster)}.`);
+    expect(down.stdout.trim()).toMatch(/^Removed the forwards \(pid \d+\), kind cluster /);
+    expect(down.stdout.trim()).toContain(`kind cluster ${w.cluster}, its context in ${userKubeconfig} and its state folder ${join(h().floeHome, 'clusters', w.cluster)}.`);
     expect(h().state.cluster(w.cluster)).toBeUndefined();
     expect(existsSync(join(h().floeHome, 'clusters', w.cluster))).toBe(false);
     expect(readFileSync(userKubeconfig, 'utf8')).not.toContain(`kind-${w.cluster}`);
