@@ -1,13 +1,13 @@
 // The bootstrap tasks' code, by name (their data is in platform/bootstrap.ts): each reaches its service through a
 // short-lived `kubectl port-forward` on a free 127.0.0.1 port, never through a pod IP, and returns what it found.
 import type { Config } from '../config/schema.js';
-import { FloeError } from '../errors.js';
 import type { BootstrapName, PlatformCredentials } from '../platform/index.js';
 import { WAREHOUSE_BUCKET } from '../platform/index.js';
 import { MINIO_S3_PORT } from '../platform/services/minio.js';
 import { CATALOG_CONTENT_GRANT, PLATFORM_CATALOG, POLARIS_API_PORT, platformCatalog } from '../platform/services/polaris.js';
 import type { Http } from '../tools/http.js';
 import type { Kubectl } from '../tools/kubectl.js';
+import { throughForward } from '../tools/through-forward.js';
 import { ensureBucket } from './bucket.js';
 import { ensureCatalog, ensureGrant, rootToken } from './polaris.js';
 
@@ -44,31 +44,5 @@ export const BOOTSTRAP_RUNNERS: Record<BootstrapName, (env: BootstrapEnv) => Pro
     }),
 };
 
-/** A port-forward may lose the race with a pod that just turned ready, or drop mid-way: a few attempts. */
-const FORWARD_ATTEMPTS = 3;
-
-/**
- * Runs `fn` with `http://127.0.0.1:<port>` forwarded to `service:remotePort`, and stops the forward after. A forward
- * that cannot start, or a connection that fails through it (refused, reset), gets a fresh forward and another try.
- */
-async function through<T>(env: BootstrapEnv, service: string, remotePort: number, fn: (base: string) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    let forward;
-    try {
-      env.progress(`port-forward to ${service}:${remotePort}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
-      forward = await env.kubectl.portForward(env.config.namespace, `service/${service}`, remotePort);
-      return await fn(`http://127.0.0.1:${forward.localPort}`);
-    } catch (error) {
-      const retryable = !(error instanceof FloeError) || forward === undefined;
-      if (env.signal.aborted || !retryable) throw error;
-      if (attempt >= FORWARD_ATTEMPTS) {
-        throw new FloeError(`could not reach ${service}:${remotePort} through a port-forward (${attempt} attempts): ${(error as Error).message}`, {
-          hint: `\`floe-dev status\` shows whether ${service} is healthy; run \`floe-dev up\` again`,
-          cause: error,
-        });
-      }
-    } finally {
-      await forward?.process.stop();
-    }
-  }
-}
+const through = <T>(env: BootstrapEnv, service: string, port: number, fn: (base: string) => Promise<T>) =>
+  throughForward(env.kubectl, service, port, fn, { namespace: env.config.namespace, signal: env.signal, progress: env.progress });

@@ -1,4 +1,5 @@
 // Every command of floe-dev, one module each (design §1), in the order `--help` lists them.
+import { codeLocationCommand } from './code-location.js';
 import type { CommandModule } from './command.js';
 import { completionCommand } from './completion.js';
 import { configCommand } from './config.js';
@@ -20,6 +21,7 @@ export const COMMANDS = [
   credentialsCommand,
   doctorCommand,
   loadCommand,
+  codeLocationCommand,
   renderCommand,
   forwardCommand,
   configCommand,

@@ -58,6 +58,41 @@ export const OPTIONAL_FORWARD_PORTS = { grafana: 3001, minioConsole: 9001, prome
  */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage'];
 
+/**
+ * One of the user's Dagster code locations: a gRPC server (`dagster api grpc`) run from their image, loading
+ * exactly one of a module, a package or a file, as `dagster api grpc -m/--package-name/-f` does.
+ */
+const codeLocation = z
+  .strictObject({
+    /** Dagster's location name, and the Kubernetes name of its Deployment (dagster-code-NAME). */
+    name: z
+      .string()
+      .max(40, 'must be at most 40 characters (it names a Kubernetes Deployment and Service)')
+      .regex(DNS_LABEL, 'must be a DNS label: lower-case letters, digits and "-", starting and ending with a letter or digit'),
+    image: imageRef,
+    module: z.string().min(1).optional(),
+    package: z.string().min(1).optional(),
+    file: z.string().min(1).optional(),
+    /** `dagster api grpc -d`: the working directory inside the image. */
+    workingDirectory: z.string().min(1).optional(),
+    /** The attribute holding the Definitions (`-a`), when it is not found by itself. */
+    attribute: z.string().min(1).optional(),
+    port: port.default(3030),
+  })
+  .superRefine((l, ctx) => {
+    const given = (['module', 'package', 'file'] as const).filter((k) => l[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: given.length ? [given[1]!] : [],
+        input: l,
+        message: given.length
+          ? `names both ${given.join(' and ')}: give exactly one of module, package or file`
+          : 'needs one of module (e.g. my_project.definitions), package or file (a path inside the image)',
+      });
+    }
+  });
+
 /** A kind node image pinned by digest, as the kind v0.30.0 release notes list it. */
 export const DEFAULT_NODE_IMAGE =
   'kindest/node:v1.33.4@sha256:25a6018e48dfcaee478f4a59af81157a437f15e6e140bf103f85a2e7cd0cbbf2';
@@ -90,6 +125,20 @@ export const configSchema = z.strictObject({
     .default([...COMPONENTS]),
   /** Per-service image and resource overrides, keyed by service name. */
   services: z.partialRecord(z.enum(SERVICES), serviceOverride).default({}),
+  /** Dagster: the code locations it loads (none: Dagster's example). */
+  orchestrator: z
+    .strictObject({
+      codeLocations: list(codeLocation)
+        .superRefine((locations, ctx) => {
+          const seen = new Set<string>();
+          locations.forEach((l, i) => {
+            if (seen.has(l.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], input: l.name, message: 'names a code location twice: each needs its own name' });
+            seen.add(l.name);
+          });
+        })
+        .default([]),
+    })
+    .prefault({}),
   semantic: z
     .strictObject({
       /**

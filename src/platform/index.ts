@@ -34,6 +34,7 @@ export {
   renderPlatformByService,
   toYaml,
   validateOverrides,
+  workloadsOf,
   type RenderedPlatform,
   type RenderedService,
   type RenderInput,

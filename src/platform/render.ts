@@ -8,11 +8,13 @@ import type { ServiceName } from './names.js';
 import { resolveImage, resolveResources } from './overrides.js';
 import { renderSecrets } from './secrets.js';
 import { selectServices } from './select.js';
-import type { KubeObject, RenderContext, ServiceDefinition } from './types.js';
+import type { KubeObject, RenderContext, ServiceDefinition, WorkloadRef } from './types.js';
 
 export interface RenderInput {
   config: Config;
   credentials: PlatformCredentials;
+  /** Host image IDs by reference (`up` knows them after its images step). */
+  imageIds?: Readonly<Record<string, string>>;
 }
 
 /** Checks every `services.<name>` override, selected or not, so a mistake never waits for the day it is used. */
@@ -22,7 +24,12 @@ export function validateOverrides(config: Config): void {
   }
 }
 
-export function renderContext(config: Config, credentials: PlatformCredentials, selected: readonly ServiceDefinition[]): RenderContext {
+export function renderContext(
+  config: Config,
+  credentials: PlatformCredentials,
+  selected: readonly ServiceDefinition[],
+  imageIds?: Readonly<Record<string, string>>,
+): RenderContext {
   return {
     config,
     credentials,
@@ -30,6 +37,7 @@ export function renderContext(config: Config, credentials: PlatformCredentials, 
     selected: new Set(selected.map((s) => s.name)),
     image: (name) => resolveImage(config, name),
     resources: (name) => resolveResources(config, name),
+    ...(imageIds ? { imageIds } : {}),
   };
 }
 
@@ -47,10 +55,10 @@ export interface RenderedPlatform {
 }
 
 /** The platform split by service, for an install that applies each service once its dependencies are ready. */
-export function renderPlatformByService({ config, credentials }: RenderInput): RenderedPlatform {
+export function renderPlatformByService({ config, credentials, imageIds }: RenderInput): RenderedPlatform {
   validateOverrides(config);
   const selected = selectServices(config);
-  const ctx = renderContext(config, credentials, selected);
+  const ctx = renderContext(config, credentials, selected, imageIds);
   return {
     namespace: namespaceObject(config.namespace),
     secrets: renderSecrets(
@@ -113,5 +121,10 @@ export function toYaml(objects: readonly KubeObject[]): string {
 /** Every image the services' pods use (containers, init containers, Jobs), after overrides, without repeats. */
 export function imagesFor(services: readonly ServiceDefinition[], config: Config): string[] {
   const image = (name: ServiceName) => resolveImage(config, name);
-  return [...new Set(services.flatMap((s) => s.images({ image })))];
+  return [...new Set(services.flatMap((s) => s.images({ image, config })))];
+}
+
+/** A service's workloads: the one named like it, or those it declares (one per Dagster code location). */
+export function workloadsOf(service: ServiceDefinition, config: Config): WorkloadRef[] {
+  return service.workloads?.({ config, image: (name) => resolveImage(config, name) }) ?? [{ kind: service.kind, name: service.name }];
 }

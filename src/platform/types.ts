@@ -128,6 +128,17 @@ export interface RenderContext {
   image(service: ServiceName): string;
   /** A service's main-container resources after `services.<name>.resources`. */
   resources(service: ServiceName): ResourceSpec;
+  /**
+   * Image IDs on the host, by reference, when `up` knows them (after its images step): a rebuilt image under
+   * the same tag then rolls the pods that run it (the code locations annotate their pods with it).
+   */
+  imageIds?: Readonly<Record<string, string>>;
+}
+
+/** A Deployment, StatefulSet or Job of a service, by name. */
+export interface WorkloadRef {
+  kind: WorkloadKind;
+  name: string;
 }
 
 /** One module per service: image, ports, health, dependencies, sizing, forward and smoke checks side by side. */
@@ -148,7 +159,9 @@ export interface ServiceDefinition {
   /** Where the default main image is published (`npm run check-images` confirms it against the registry). */
   architectures: readonly Architecture[];
   /** Every image the service's pods use, main container first (init containers use other services' images). */
-  images(ctx: Pick<RenderContext, 'image'>): string[];
+  images(ctx: Pick<RenderContext, 'image' | 'config'>): string[];
+  /** Its workloads, when it has more than the one named like it (Dagster's code locations: one per location). */
+  workloads?(ctx: Pick<RenderContext, 'image' | 'config'>): WorkloadRef[];
   ports: readonly PortSpec[];
   readiness: ReadinessSpec;
   /** Services this one waits for. A dependency on a service disabled by configuration is dropped. */

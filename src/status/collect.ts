@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Context } from '../context.js';
 import { FloeError } from '../errors.js';
 import { forwardsStatus, type ForwardView } from '../forward/control.js';
+import { workloadsOf } from '../platform/render.js';
 import { selectServices } from '../platform/select.js';
 import type { ServiceDefinition } from '../platform/types.js';
 import { Kind } from '../tools/kind.js';
@@ -48,9 +49,13 @@ export async function collectStatus(ctx: Context): Promise<StatusReport> {
 
 async function serviceStatus(ctx: Context, def: ServiceDefinition, workloads: readonly Workload[], pods: readonly IPod[], forwards: readonly ForwardView[]): Promise<ServiceStatus> {
   const base = { name: def.name, label: serviceLabel(def.name), kind: def.kind };
-  const workload = workloads.find((w) => w.kind === def.kind && w.metadata?.labels?.['app.kubernetes.io/name'] === def.name);
-  if (!workload) return { ...base, state: 'missing' };
-  const status: ServiceStatus = { ...base, ...serviceState(def.kind, evaluateWorkload(workload, pods)) };
+  // A service may run several workloads (one per Dagster code location): it is as well as the worst of them.
+  const found = workloadsOf(def, ctx.config).map((ref) => workloads.find((w) => w.kind === ref.kind && w.metadata?.name === ref.name));
+  if (found.length === 0 || found.some((w) => !w)) return { ...base, state: 'missing' };
+  const states = found.map((w) => evaluateWorkload(w!, pods));
+  const worst = states.find((r) => r.state === 'failed') ?? states.find((r) => r.state === 'waiting') ?? states[0]!;
+  const merged = { ...worst, ready: states.reduce((n, r) => n + r.ready, 0), desired: states.reduce((n, r) => n + r.desired, 0) };
+  const status: ServiceStatus = { ...base, ...serviceState(def.kind, merged) };
   const health = await healthOf(ctx, def, forwards);
   return health ? { ...status, health } : status;
 }

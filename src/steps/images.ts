@@ -13,6 +13,8 @@ export interface ImagesResult {
   pulled: string[];
   loaded: string[];
   present: string[];
+  /** Each image's ID on the host (what the node gets), by reference. */
+  ids: Record<string, string>;
 }
 
 /** The `up` step: `images` computes the platform's image list from the context (the catalog's job). */
@@ -39,7 +41,7 @@ export async function ensureImages(ctx: Context, wanted: readonly string[], repo
   await checkArchitectures(ctx, docker, refs);
   if (!ctx.config.images.load) {
     report.done(`Images: ${refs.length} on the host${pulled.length ? ` (${pulled.length} pulled)` : ''}; side-loading is off (images.load: false)`);
-    return { pulled, loaded: [], present: [] };
+    return { pulled, loaded: [], present: [], ids: Object.fromEntries(hostIds.ids) };
   }
 
   report.progress('checking which images the node already holds');
@@ -52,7 +54,7 @@ export async function ensureImages(ctx: Context, wanted: readonly string[], repo
   report.done(
     `Images: ${plan.load.length} loaded, ${plan.present.length} already in the node${pulled.length ? `, ${pulled.length} pulled` : ''}`,
   );
-  return { pulled, loaded: plan.load, present: plan.present };
+  return { pulled, loaded: plan.load, present: plan.present, ids: Object.fromEntries(hostIds.ids) };
 }
 
 /** Image IDs on the host; missing images are pulled, `pullConcurrency` at a time. */

@@ -15,6 +15,7 @@ import {
   renderPlatformByService,
   resolveResources,
   toYaml,
+  workloadsOf,
   type BootstrapSpec,
   type PlatformCredentials,
 } from '../platform/index.js';
@@ -75,7 +76,9 @@ export async function install(ctx: Context, options: InstallOptions, report: Ste
   const { config } = ctx;
   const namespace = config.namespace;
   const { credentials } = ensureCredentials(ctx.paths.credentials);
-  const rendered = renderPlatformByService({ config, credentials });
+  // The images step's host IDs: a code location rebuilt under the same tag rolls its pods.
+  const imageIds = (ctx.cache.get('images') as { ids?: Record<string, string> } | undefined)?.ids;
+  const rendered = renderPlatformByService({ config, credentials, imageIds });
   const kubectl = kubectlFor(ctx);
   const started = ctx.clock.now();
 
@@ -176,16 +179,19 @@ async function installService(
 ): Promise<ServiceOutcome> {
   const def = plan.service;
   const title = `${def.title} (${def.name})`;
-  const ref = { kind: def.kind, name: def.name, namespace: ctx.config.namespace };
+  const refs = workloadsOf(def, ctx.config).map((w) => ({ ...w, namespace: ctx.config.namespace }));
   const begun = ctx.clock.now();
   let since = initial.takenAt;
   if (plan.change === 'unchanged') {
     // Already there as wanted: if it is ready too, there is nothing to wait for.
-    const workload = initial.workloads.find((w) => w.kind === def.kind && w.metadata?.name === def.name);
-    const r = workload ? evaluateWorkload(workload, initial.pods) : undefined;
-    if (r?.state === 'ready') {
-      line.done(`${title}: ${r.summary}`);
-      return outcomeOf(def, plan.change, 0, r.summary);
+    const states = refs.map((ref) => {
+      const workload = initial.workloads.find((w) => w.kind === ref.kind && w.metadata?.name === ref.name);
+      return workload ? evaluateWorkload(workload, initial.pods) : undefined;
+    });
+    if (states.every((r) => r?.state === 'ready')) {
+      const summary = combined(states.map((r) => r!.summary));
+      line.done(`${title}: ${summary}`);
+      return outcomeOf(def, plan.change, 0, summary);
     }
   } else {
     if (plan.recreateJob) {
@@ -198,29 +204,41 @@ async function installService(
     since = ctx.clock.now();
   }
   const timeout = ctx.config.timeouts.ready ?? def.readyTimeout;
-  try {
-    const ready = await waitUntilReady(observer, ctx.clock, ref, {
-      since,
-      deadline: begun + durationMs(timeout),
-      onProgress: (r) => line.progress(r.state === 'waiting' && r.detail ? `${r.summary}: ${r.detail}` : r.summary),
-    });
-    line.done(`${title}: ${ready.summary}`);
-    return outcomeOf(def, plan.change, ctx.clock.now() - installStarted, ready.summary);
-  } catch (error) {
-    if (!(error instanceof NotReadyError)) throw error;
-    const d = await diagnose(kubectl, {
-      error,
-      title: def.title,
-      name: def.name,
-      memoryLimit: resolveResources(ctx.config, def.name).limits.memory,
-      timeout,
-      kubeconfig: ctx.paths.kubeconfig,
-    });
-    const text = formatDiagnosis(d);
-    ctx.runLog?.write(text);
-    line.fail(d.reason === 'NotReady' ? `not ready after ${timeout}` : d.reason);
-    throw new FloeError(text, { hint: d.fix });
-  }
+  const summaries = await Promise.all(
+    refs.map(async (ref) => {
+      try {
+        const ready = await waitUntilReady(observer, ctx.clock, ref, {
+          since,
+          deadline: begun + durationMs(timeout),
+          onProgress: (r) => line.progress(`${refs.length > 1 ? `${ref.name}: ` : ''}${r.state === 'waiting' && r.detail ? `${r.summary}: ${r.detail}` : r.summary}`),
+        });
+        return ready.summary;
+      } catch (error) {
+        if (!(error instanceof NotReadyError)) throw error;
+        const d = await diagnose(kubectl, {
+          error,
+          title: refs.length > 1 ? `${def.title} ${ref.name}` : def.title,
+          name: def.name,
+          memoryLimit: resolveResources(ctx.config, def.name).limits.memory,
+          timeout,
+          kubeconfig: ctx.paths.kubeconfig,
+        });
+        const text = formatDiagnosis(d);
+        ctx.runLog?.write(text);
+        line.fail(d.reason === 'NotReady' ? `not ready after ${timeout}` : d.reason);
+        throw new FloeError(text, { hint: d.fix });
+      }
+    }),
+  );
+  const summary = combined(summaries);
+  line.done(`${title}: ${summary}`);
+  return outcomeOf(def, plan.change, ctx.clock.now() - installStarted, summary);
+}
+
+/** "Deployment 1/1 ready", or for several workloads "3 workloads ready". */
+function combined(summaries: string[]): string {
+  if (summaries.length === 1) return summaries[0]!;
+  return `${summaries.length} workloads ready`;
 }
 
 async function runBootstrap(ctx: Context, kubectl: Kubectl, credentials: PlatformCredentials, spec: BootstrapSpec, line: TaskReporter, signal: AbortSignal): Promise<string> {

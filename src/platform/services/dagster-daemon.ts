@@ -62,7 +62,7 @@ export const dagsterDaemon: ServiceDefinition = {
           volumes,
         },
         // Two daemons at once would double-fire schedules (the chart uses Recreate too).
-        { strategy: 'Recreate', annotations: configChecksum(dagsterInstanceYaml(ctx), dagsterWorkspaceYaml()) },
+        { strategy: 'Recreate', annotations: configChecksum(dagsterInstanceYaml(ctx), dagsterWorkspaceYaml(ctx)) },
       ),
     ];
   },

@@ -115,7 +115,7 @@ export const dagsterWebserver: ServiceDefinition = {
           ],
           volumes,
         },
-        { annotations: configChecksum(dagsterInstanceYaml(ctx), dagsterWorkspaceYaml()) },
+        { annotations: configChecksum(dagsterInstanceYaml(ctx), dagsterWorkspaceYaml(ctx)) },
       ),
     ];
   },

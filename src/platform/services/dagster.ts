@@ -4,7 +4,10 @@ import type { IContainer, IEnvVar, IVolume, IVolumeMount } from 'kubernetes-mode
 import { configMap, env, podSecurity, secretEnv, waitForPostgres } from '../k8s.js';
 import { SECRETS } from '../secrets.js';
 import type { KubeObject, RenderContext } from '../types.js';
+import { codeLocations } from '../code-locations.js';
 import { ORCHESTRATOR_DATABASE } from './orchestrator-db.js';
+
+export { CODE_LOCATION_NAME, CODE_LOCATION_PORT, EXAMPLE_CODE_DIR, EXAMPLE_DEFINITIONS_FILE } from '../code-locations.js';
 
 /** Dagster release (its Helm chart carries the same version). */
 export const DAGSTER_VERSION = '1.13.25';
@@ -26,8 +29,6 @@ export const DAGSTER_HOME = '/opt/dagster/dagster_home';
 export const INSTANCE_CONFIG_MAP = 'dagster-instance';
 export const WORKSPACE_CONFIG_MAP = 'dagster-workspace';
 export const EXAMPLE_CODE_CONFIG_MAP = 'dagster-example-code';
-export const EXAMPLE_DEFINITIONS_FILE = 'definitions.py';
-export const EXAMPLE_CODE_DIR = '/opt/dagster/example';
 
 /**
  * The example code location's definitions, loaded with `dagster api grpc -f` (the way the chart's example image
@@ -49,8 +50,6 @@ export const EXAMPLE_DEFINITIONS = [
   'defs = dg.Definitions(assets=[platform_greeting], jobs=[greeting_job])',
   '',
 ].join('\n');
-export const CODE_LOCATION_PORT = 3030;
-export const CODE_LOCATION_NAME = 'example';
 export const WEBSERVER_PORT = 3000;
 
 /**
@@ -77,10 +76,13 @@ export function dagsterInstance(ctx: RenderContext): Record<string, unknown> {
   };
 }
 
-/** workspace.yaml: the code location's gRPC server (helm/dagster templates/configmap-workspace.yaml). */
-export function dagsterWorkspace(): Record<string, unknown> {
+/**
+ * workspace.yaml: one gRPC server per code location (helm/dagster templates/configmap-workspace.yaml;
+ * Dagster docs "Workspace files": `load_from: - grpc_server: {host, port, location_name}`).
+ */
+export function dagsterWorkspace(ctx: Pick<RenderContext, 'config' | 'image'>): Record<string, unknown> {
   return {
-    load_from: [{ grpc_server: { host: 'dagster-code-location', port: CODE_LOCATION_PORT, location_name: CODE_LOCATION_NAME } }],
+    load_from: codeLocations(ctx.config, ctx.image('dagster-code-location')).map((l) => ({ grpc_server: { host: l.workload, port: l.port, location_name: l.name } })),
   };
 }
 
@@ -88,8 +90,8 @@ export function dagsterInstanceYaml(ctx: RenderContext): string {
   return stringify(dagsterInstance(ctx), { lineWidth: 0 });
 }
 
-export function dagsterWorkspaceYaml(): string {
-  return stringify(dagsterWorkspace(), { lineWidth: 0 });
+export function dagsterWorkspaceYaml(ctx: Pick<RenderContext, 'config' | 'image'>): string {
+  return stringify(dagsterWorkspace(ctx), { lineWidth: 0 });
 }
 
 /**
@@ -100,7 +102,7 @@ export function dagsterConfigMaps(ctx: RenderContext): KubeObject[] {
   const owner = { name: 'dagster-webserver', component: 'orchestrator' } as const;
   return [
     configMap(ctx, owner, INSTANCE_CONFIG_MAP, { 'dagster.yaml': dagsterInstanceYaml(ctx) }),
-    configMap(ctx, owner, WORKSPACE_CONFIG_MAP, { 'workspace.yaml': dagsterWorkspaceYaml() }),
+    configMap(ctx, owner, WORKSPACE_CONFIG_MAP, { 'workspace.yaml': dagsterWorkspaceYaml(ctx) }),
   ];
 }
 

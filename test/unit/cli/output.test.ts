@@ -59,6 +59,7 @@ const INVOCATIONS: Record<string, string[][]> = {
   load: [['load', 'my-org/code:1.0']],
   render: [['render'], ['render', '--summary']],
   forward: [['forward', 'status']],
+  'code-location': [['code-location', 'reload', 'example'], ['code-location', 'reload', 'nope']],
   config: [['config'], ['config', '--defaults']],
   completion: [['completion', 'bash']],
 };
