@@ -38,6 +38,8 @@ export interface FakeProcess {
   lines?: { stdout?: string[]; stderr?: string[] } | string[];
   /** Exits by itself after this long, with `exitCode` (default 1); otherwise runs until stopped. */
   exitAfterMs?: number;
+  /** Exits (with `exitCode`, default 1) when this settles: the test decides the moment, no timer involved. */
+  exitOn?: Promise<unknown>;
   exitCode?: number;
 }
 
@@ -165,6 +167,7 @@ export class Expectation {
       for (const stream of ['stdout', 'stderr'] as const) for (const line of lines[stream] ?? []) call.options.onLine?.(line, stream);
     }, 0));
     if (spec.exitAfterMs !== undefined) timers.push(setTimeout(() => end({ exitCode: spec.exitCode ?? 1, signal: undefined }), spec.exitAfterMs));
+    void spec.exitOn?.then(() => end({ exitCode: spec.exitCode ?? 1, signal: undefined }));
     return {
       pid,
       exited,

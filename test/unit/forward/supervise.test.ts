@@ -112,10 +112,15 @@ describe('forward supervisor', () => {
 
   it('starts a forward that exits again after 200 ms (the first retry), and reports it up again', async () => {
     const runner = new FakeRunner();
-    runner.expect(isForward('dagster-webserver')).once().process({ ...announce(3000, 3000), exitAfterMs: 5, exitCode: 1 });
+    // The first kubectl exits once the supervisor has reported it up (the test decides when: no timer race).
+    let exitFirst!: () => void;
+    const firstExits = new Promise<void>((resolve) => (exitFirst = resolve));
+    runner.expect(isForward('dagster-webserver')).once().process({ ...announce(3000, 3000), exitOn: firstExits, exitCode: 1 });
     runner.expect(isForward('dagster-webserver')).process(announce(3000, 3000));
     let answers = true;
     const run = start(plan(), runner, () => (answers ? { ok: true } : { ok: false, reason: 'connection refused' }));
+    await run.until((e) => e[0]!.state === 'up');
+    exitFirst();
     const entries = await run.until((e) => e[0]!.restarts === 1 && e[0]!.state === 'up');
     answers = false;
     expect(run.states('dagster')).toEqual(['starting', 'up', 'restarting', 'up']);
