@@ -63,6 +63,11 @@ let worker: Node;
 let stoppedWorker: Node;
 let otherNode: Node;
 
+/** The host's image IDs of these references, as ensureImages reports them (keyed by reference). */
+function hostIds(refs: string[]): Record<string, string> {
+  return Object.fromEntries(refs.map((r) => [r, ids.get(r)!]));
+}
+
 function must(r: { code: number; stdout: string; stderr: string }, what: string): string {
   if (r.code !== 0) throw new Error(`${what} failed: ${r.stderr.trim()}`);
   return r.stdout.trim();
@@ -301,7 +306,7 @@ describe.skipIf(!engine)(`image side-loading against the real Docker Engine${eng
       const first = await ensureImages(ctx, [...wanted, ALPHA], report);
 
       runner.verify();
-      expect(first).toEqual({ pulled: [], loaded: [BETA, GAMMA, DELTA], present: [ALPHA] });
+      expect(first).toEqual({ pulled: [], loaded: [BETA, GAMMA, DELTA], present: [ALPHA], ids: hostIds(wanted) });
       const [load] = runner.callsTo(['kind', 'load']);
       if (e.info.containerdImageStore) {
         expect(load!.argv).toEqual(['kind', 'load', 'image-archive', expect.stringMatching(/\.tar$/), '--name', CLUSTER]);
@@ -315,7 +320,7 @@ describe.skipIf(!engine)(`image side-loading against the real Docker Engine${eng
       const again = new FakeRunner();
       const ctx2 = testContext({ home: dir, config: { cluster: { name: CLUSTER } }, tools: { runner: again, docker: e.docker } });
       const report2 = reporter();
-      expect(await ensureImages(ctx2, wanted, report2)).toEqual({ pulled: [], loaded: [], present: wanted });
+      expect(await ensureImages(ctx2, wanted, report2)).toEqual({ pulled: [], loaded: [], present: wanted, ids: hostIds(wanted) });
       again.verify();
       expect(again.calls).toEqual([]);
       expect(report2.titles).toEqual(['Images: 0 loaded, 4 already in the node']);
@@ -333,7 +338,7 @@ describe.skipIf(!engine)(`image side-loading against the real Docker Engine${eng
         const runner = new FakeRunner();
         runner.expect(['kind', 'load']).once().respond(kindLoads([controlPlane, worker], [ALPHA, BETA], loads));
         const ctx = testContext({ home: dir, config: { cluster: { name: CLUSTER } }, tools: { runner, docker: e.docker } });
-        expect(await ensureImages(ctx, [ALPHA, BETA], reporter())).toEqual({ pulled: [], loaded: [ALPHA, BETA], present: [] });
+        expect(await ensureImages(ctx, [ALPHA, BETA], reporter())).toEqual({ pulled: [], loaded: [ALPHA, BETA], present: [], ids: hostIds([ALPHA, BETA]) });
         runner.verify();
         expect(loads.map((l) => [...l].sort())).toEqual([[ALPHA, BETA].sort()]);
         expect(runner.callsTo(['kind', 'load'])).toHaveLength(1);
@@ -347,7 +352,7 @@ describe.skipIf(!engine)(`image side-loading against the real Docker Engine${eng
       const runner = new FakeRunner();
       const ctx = testContext({ home: dir, config: { cluster: { name: CLUSTER }, images: { load: false } }, tools: { runner, docker: e.docker } });
       const report = reporter();
-      expect(await ensureImages(ctx, [ALPHA, GAMMA], report)).toEqual({ pulled: [], loaded: [], present: [] });
+      expect(await ensureImages(ctx, [ALPHA, GAMMA], report)).toEqual({ pulled: [], loaded: [], present: [], ids: hostIds([ALPHA, GAMMA]) });
       runner.verify();
       expect(runner.calls).toEqual([]);
       expect(report.titles).toEqual(['Images: 2 on the host; side-loading is off (images.load: false)']);
