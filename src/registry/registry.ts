@@ -8,6 +8,14 @@ export const REGISTRY_CONTAINER_PORT = 5000;
 /** The Docker network kind puts its nodes on (kind pkg/cluster/internal/providers/docker/network.go: "kind"). */
 export const KIND_NETWORK = 'kind';
 
+/**
+ * kind's docker provider uses another network when `KIND_EXPERIMENTAL_DOCKER_NETWORK` names one (kind
+ * pkg/cluster/internal/providers/docker/provision.go), so the registry joins the network the nodes are on.
+ */
+export function kindNetwork(env: NodeJS.ProcessEnv): string {
+  return env.KIND_EXPERIMENTAL_DOCKER_NETWORK || KIND_NETWORK;
+}
+
 /** Labels on the registry container: floe-dev made it, for this cluster (down removes only such a container). */
 export const REGISTRY_LABEL = 'floe-dev/registry';
 export const CLUSTER_LABEL = 'floe-dev/cluster';

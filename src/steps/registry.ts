@@ -7,7 +7,7 @@ import { describeHolder, evaluatePort, type Finding } from '../preflight/evaluat
 import { findPortHolder } from '../preflight/ports.js';
 import { ensureRegistryContainer, removeRegistryContainer, type RegistryOutcome } from '../registry/container.js';
 import { ensureNodesHostsToml } from '../registry/nodes.js';
-import { KIND_NETWORK, REGISTRY_CONTAINER_PORT, REGISTRY_LABEL, localRegistryConfigMap, registryContainerName, registryHost } from '../registry/registry.js';
+import { kindNetwork, REGISTRY_CONTAINER_PORT, REGISTRY_LABEL, localRegistryConfigMap, registryContainerName, registryHost } from '../registry/registry.js';
 import { kubectlFor } from './cluster.js';
 import type { PreflightCheck } from './preflight.js';
 import type { Step } from './step.js';
@@ -56,7 +56,7 @@ export async function ensureRegistry(ctx: Context, progress: (text: string) => v
         return holder ? describeHolder(holder) : undefined;
       },
     },
-    { name, cluster: cluster.name, image: registry.image, port: registry.port, network: KIND_NETWORK },
+    { name, cluster: cluster.name, image: registry.image, port: registry.port, network: kindNetwork(ctx.env) },
   );
   const nodes = (await docker.kindNodes(cluster.name, ctx.signal)).filter((n) => n.running);
   if (nodes.length === 0) {

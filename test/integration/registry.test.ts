@@ -1,13 +1,12 @@
 // The local registry against the real Docker Engine: floe-dev's registry code runs a real registry (Debian's
-// docker-registry, distribution 2.8, in an image made here by `docker import`), writes hosts.toml into a node
+// docker-registry, distribution 2.8, in an image fixtures/docker/images.js makes by `docker import`), writes hosts.toml into a node
 // container, pushes a tiny image through the engine, and down removes it (or keeps it with --keep-registry).
 // Skipped, with the reason, when no engine answers or the docker-registry package is not installed.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NODE_IMAGE, buildTestImage, docker, dockerAvailable, dockerBin, ensureNodeImage, removeImages, tarball, type TarEntry } from '../../fixtures/docker/images.js';
+import { NODE_IMAGE, REGISTRY_BINARY, REGISTRY_IMAGE, buildTestImage, docker, dockerAvailable, dockerBin, ensureNodeImage, ensureRegistryImage, removeImages } from '../../fixtures/docker/images.js';
 import { systemClock } from '../../src/clock.js';
 import { FloeError } from '../../src/errors.js';
 import { describeHolder } from '../../src/preflight/evaluate.js';
@@ -21,8 +20,6 @@ import { connectDocker, KIND_CLUSTER_LABEL, type DockerApi } from '../../src/too
 import { GotHttp } from '../../src/tools/http.js';
 import { testContext } from '../helpers/context.js';
 import { recordingReporter } from '../helpers/reporter.js';
-
-const REGISTRY_BINARY = '/usr/bin/docker-registry';
 
 async function probe(): Promise<{ docker: DockerApi } | { reason: string }> {
   try {
@@ -45,54 +42,8 @@ const RUN = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 const OWNER_LABEL = `floe-dev.integration-test=${RUN}`;
 const CLUSTER = `floe-it-reg-${RUN}`;
 const NETWORK = `floe-it-net-${RUN}`;
-const REGISTRY_IMAGE = `floe-dev-it-${RUN}/registry:2.8`;
 const CODE_IMAGE = `floe-dev-it-${RUN}/code:1`;
 const NAME = registryContainerName(CLUSTER);
-
-/** A minimal distribution config: plain HTTP on :5000, blobs under /var/lib/registry (as the official image). */
-const REGISTRY_CONFIG = `version: 0.1
-log:
-  level: warn
-storage:
-  filesystem:
-    rootdirectory: /var/lib/registry
-http:
-  addr: :5000
-`;
-
-/** The shared libraries of a dynamically linked binary (ldd), so the image carries them. */
-function sharedLibraries(file: string): string[] {
-  const r = spawnSync('/usr/bin/ldd', [file], { encoding: 'utf8' });
-  if (/statically linked|not a dynamic executable/.test(`${r.stdout}${r.stderr}`)) return [];
-  if (r.status !== 0) throw new Error(`ldd ${file} failed: ${r.stderr}`);
-  return [...r.stdout.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]!);
-}
-
-/** The registry image: Debian's docker-registry binary, its libraries and the config, nothing else. */
-function buildRegistryImage(): void {
-  const files = new Map<string, TarEntry>();
-  const add = (path: string, content: Buffer | string, mode = 0o644): void => {
-    const parts = path.replace(/^\//, '').split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      if (!files.has(dir)) files.set(dir, { path: dir, dir: true });
-    }
-    files.set(parts.join('/'), { path: parts.join('/'), content, mode });
-  };
-  add('/bin/registry', readFileSync(REGISTRY_BINARY), 0o755);
-  for (const lib of sharedLibraries(REGISTRY_BINARY)) add(lib, readFileSync(lib), 0o755);
-  add('/etc/docker/registry/config.yml', REGISTRY_CONFIG);
-  files.set('var', { path: 'var', dir: true });
-  files.set('var/lib', { path: 'var/lib', dir: true });
-  files.set('var/lib/registry', { path: 'var/lib/registry', dir: true });
-  files.set('tmp', { path: 'tmp', dir: true, mode: 0o1777 });
-  const entries = [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
-  const r = docker(
-    ['import', '--change', 'EXPOSE 5000/tcp', '--change', 'CMD ["/bin/registry","serve","/etc/docker/registry/config.yml"]', '--change', `LABEL ${OWNER_LABEL.replace('=', '="')}"`, '-', REGISTRY_IMAGE],
-    { input: tarball(entries) },
-  );
-  if (r.code !== 0) throw new Error(`docker import of the registry image failed: ${r.stderr}`);
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -119,8 +70,9 @@ describe.skipIf(!engine)(`the local registry against the real Docker Engine${eng
   const progress: string[] = [];
 
   beforeAll(async () => {
+    // Both shared with the e2e tests, built once per machine and kept (as the fake kind keeps its node image).
     ensureNodeImage();
-    buildRegistryImage();
+    ensureRegistryImage();
     buildTestImage(CODE_IMAGE);
     const net = docker(['network', 'create', '--label', OWNER_LABEL, NETWORK]);
     if (net.code !== 0) throw new Error(`docker network create: ${net.stderr}`);
@@ -138,7 +90,7 @@ describe.skipIf(!engine)(`the local registry against the real Docker Engine${eng
     const all = [...new Set([...labelled, ...ours])];
     if (all.length) docker(['rm', '--force', '--volumes', ...all]);
     docker(['network', 'rm', NETWORK]);
-    removeImages([CODE_IMAGE, `localhost:${port}/floe-dev-it-${RUN}/code:1`, REGISTRY_IMAGE]);
+    removeImages([CODE_IMAGE, `localhost:${port}/floe-dev-it-${RUN}/code:1`]);
   });
 
   const wanted = () => ({ name: NAME, cluster: CLUSTER, image: REGISTRY_IMAGE, port, network: NETWORK });
