@@ -8,7 +8,8 @@ import { findPortHolder } from '../preflight/ports.js';
 import { ensureRegistryContainer, removeRegistryContainer, type RegistryOutcome } from '../registry/container.js';
 import { ensureNodesHostsToml } from '../registry/nodes.js';
 import { kindNetwork, REGISTRY_CONTAINER_PORT, REGISTRY_LABEL, localRegistryConfigMap, registryContainerName, registryHost } from '../registry/registry.js';
-import { kubectlFor } from './cluster.js';
+import { renderKindConfig } from '../platform/kind-config.js';
+import { kubectlFor, readClusterRecord } from './cluster.js';
 import type { PreflightCheck } from './preflight.js';
 import type { Step } from './step.js';
 
@@ -42,6 +43,15 @@ export const registryStep: Step = {
 /** The container, every running node's hosts.toml, the ConfigMap; each skipped when already as wanted. */
 export async function ensureRegistry(ctx: Context, progress: (text: string) => void): Promise<RegistryStepResult> {
   const { cluster, registry } = ctx.config;
+  // load and reload come here without the cluster step: a cluster made without containerd's config_path
+  // would never pull from the registry, so say so (and the fix) rather than push for nothing.
+  const record = readClusterRecord(ctx);
+  const drift = record && renderKindConfig(ctx.config).driftReasons?.[record.configHash];
+  if (drift) {
+    throw new FloeError(`cluster ${cluster.name} cannot pull from the local registry: ${drift}`, {
+      hint: 'floe-dev up --recreate makes it anew with the setting (data inside the cluster is lost); or turn the registry off (registry.enabled: false)',
+    });
+  }
   const docker = await ctx.tools.docker();
   const name = registryContainerName(cluster.name);
   const outcome = await ensureRegistryContainer(

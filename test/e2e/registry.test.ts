@@ -43,6 +43,7 @@ describe.skipIf(!ready)(`the local registry on the simulated toolchain${ready ? 
       expectInstalled(up);
       expect(up.stderr).toMatch(new RegExp(`Registry http://localhost:${port} created; containerd of ${w.cluster}-control-plane pointed at it`));
       expect(up.stderr).toMatch(/Images: 1 pushed to the registry \(1 layer pushed\)/);
+      expect(up.stdout).toContain(`Registry:    http://localhost:${port} (docker push localhost:${port}/<name>:<tag>, or floe-dev load)`);
 
       // The node's containerd: localhost:<port> is the registry container on the kind network.
       const hosts = dockerCli(['exec', `${w.cluster}-control-plane`, 'cat', `/etc/containerd/certs.d/localhost:${port}/hosts.toml`]);

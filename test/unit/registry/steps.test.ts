@@ -1,13 +1,16 @@
 // The registry's steps over a fake engine, runner and HTTP: the container made or reused (and what is wrong when
 // it cannot run), the nodes wired, the ConfigMap applied; images pushed instead of side-loaded and the code
 // location pinned to the pushed digest; doctor's port check; status; down's removal.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { systemClock, type Clock } from '../../../src/clock.js';
 import { configSchema } from '../../../src/config/schema.js';
 import { FloeError } from '../../../src/errors.js';
 import { generateCredentials } from '../../../src/platform/credentials.js';
+import { renderKindConfig } from '../../../src/platform/kind-config.js';
 import { renderPlatformByService } from '../../../src/platform/render.js';
+import { ensureCluster } from '../../../src/steps/cluster.js';
 import { ensureRegistryContainer } from '../../../src/registry/container.js';
 import { ensureImages } from '../../../src/steps/images.js';
 import { registryImages, registryPortCheck, registryStep, removeRegistryStep, type RegistryRemoval } from '../../../src/steps/registry.js';
@@ -205,6 +208,48 @@ describe('images with the registry on', () => {
     // The platform's own images are untouched.
     const webserver = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'dagster-webserver')!;
     expect(webserver.spec!.template!.spec!.containers[0]!.image).not.toContain('localhost:5001');
+  });
+});
+
+describe('a cluster made before the registry was turned on', () => {
+  const VERSION_JSON = JSON.stringify({ clientVersion: { gitVersion: 'v1.32.4' }, serverVersion: { gitVersion: 'v1.33.4' } });
+  const withRecord = (recordFrom: object, wantedFrom: object) => {
+    const runner = new FakeRunner();
+    const ctx = testContext({ tools: { runner }, config: wantedFrom });
+    ctx.clock = virtualClock();
+    const made = renderKindConfig(configSchema.parse(recordFrom));
+    mkdirSync(ctx.paths.dir, { recursive: true });
+    writeFileSync(ctx.paths.clusterRecord, JSON.stringify({ name: 'floe-dev', configHash: made.hash, nodeImage: made.nodeImage, createdAt: 'x' }));
+    runner.expect(['kind', 'get', 'clusters']).respond({ stdout: 'floe-dev\n' });
+    return { runner, ctx };
+  };
+
+  it('is drift, reported with the fix and never recreated', async () => {
+    const { runner, ctx } = withRecord({}, { registry: { enabled: true } });
+    const error = await ensureCluster(ctx, { recreate: false, wanted: (c) => renderKindConfig(c.config) }, recordingReporter()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FloeError);
+    expect((error as FloeError).message).toBe(
+      'cluster "floe-dev" was created from a different configuration than the one wanted now (the local registry (registry.enabled) needs containerd to read /etc/containerd/certs.d (config_path), and this cluster was created without it)',
+    );
+    expect((error as FloeError).hint).toMatch(/floe-dev up --recreate/);
+    runner.verify(); // no kind delete, no kind create
+  });
+
+  it('stops load and reload (which skip the cluster step) before they push for nothing', async () => {
+    const { ctx } = withRecord({}, { registry: { enabled: true } });
+    await expect(registryStep.run(ctx, recordingReporter())).rejects.toThrow(
+      'registry: cluster floe-dev cannot pull from the local registry: the local registry (registry.enabled) needs containerd to read /etc/containerd/certs.d (config_path), and this cluster was created without it',
+    );
+  });
+
+  it('made with the registry on is reused once it is turned off', async () => {
+    const { runner, ctx } = withRecord({ registry: { enabled: true } }, {});
+    runner.expect(['kind', 'get', 'kubeconfig']).respond({ stdout: 'apiVersion: v1\nkind: Config\n' });
+    runner.expect(['kubectl']).respond({ stdout: VERSION_JSON });
+    const report = recordingReporter();
+    await ensureCluster(ctx, { recreate: false, wanted: (c) => renderKindConfig(c.config) }, report);
+    runner.verify();
+    expect(report.titles).toEqual(['Cluster floe-dev reused (Kubernetes v1.33.4)']);
   });
 });
 
