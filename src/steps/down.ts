@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import { FloeError, PrerequisiteError } from '../errors.js';
 import { readForwardRecord, stopForwards } from '../forward/state.js';
 import { deleteClusterAndState, kindFor, kubectlFor, readClusterRecord } from './cluster.js';
+import { removeRegistryStep, type RegistryRemoval } from './registry.js';
 import type { Step } from './step.js';
 
 /** What `down` did, step by step: printed as text, or as the `--json` document. */
@@ -20,10 +21,12 @@ export interface DownOutcome {
   kubeconfigEntries: string[];
   /** The cluster's state folder and the files it held, when it was removed. */
   stateFolder: { path: string; files: string[] } | null;
+  /** The local registry container (`<cluster>-registry`): removed, kept (--keep-registry), absent, ... */
+  registry: RegistryRemoval | null;
 }
 
 export function emptyOutcome(cluster: string): DownOutcome {
-  return { cluster, forwards: { stopped: false, pid: null }, kindCluster: null, namespace: null, kubeconfigEntries: [], stateFolder: null };
+  return { cluster, forwards: { stopped: false, pid: null }, kindCluster: null, namespace: null, kubeconfigEntries: [], stateFolder: null, registry: null };
 }
 
 export function stopForwardsStep(outcome: DownOutcome): Step {
@@ -99,12 +102,14 @@ export function deleteNamespaceStep(outcome: DownOutcome): Step {
   };
 }
 
-export function downSteps(options: { keepCluster: boolean }, outcome: DownOutcome): Step[] {
+export function downSteps(options: { keepCluster: boolean; keepRegistry?: boolean }, outcome: DownOutcome): Step[] {
   return [
     // Stop the port-forwards first: they would otherwise log errors as their pods go away.
     stopForwardsStep(outcome),
     // The whole cluster, or with --keep-cluster only the platform's namespace.
     options.keepCluster ? deleteNamespaceStep(outcome) : deleteClusterStep(outcome),
+    // The local registry container, unless --keep-registry (its images then survive for the next cluster).
+    removeRegistryStep({ keep: options.keepRegistry ?? false }, (r) => (outcome.registry = r)),
   ];
 }
 
@@ -116,6 +121,7 @@ export function describeOutcome(outcome: DownOutcome): string {
   if (outcome.namespace?.deleted) parts.push(`namespace ${outcome.namespace.name}`);
   for (const file of outcome.kubeconfigEntries) parts.push(`its context in ${file}`);
   if (outcome.stateFolder) parts.push(`its state folder ${outcome.stateFolder.path}`);
+  if (outcome.registry === 'removed') parts.push(`the registry container ${outcome.cluster}-registry`);
   return parts.length > 0 ? `Removed ${joinAnd(parts)}.` : `Nothing of floe-dev's to remove for cluster ${outcome.cluster}.`;
 }
 

@@ -35,6 +35,7 @@ import type { CheckResult, PreflightReport } from '../preflight/report.js';
 import { nodeImageKubernetesVersion, parseKindVersion, parseKubectlClientVersion, type Version } from '../preflight/versions.js';
 import { ociArchitecture, type DockerApi, type EngineInfo } from '../tools/docker.js';
 import { CommandNotFoundError, type Runner } from '../tools/runner.js';
+import { registryPortCheck } from './registry.js';
 import type { Step } from './step.js';
 
 /** The operating system as preflight sees it; injected so doctor is tested without touching real ports and disks. */
@@ -262,7 +263,9 @@ export function engineIsLocal(docker: Pick<DockerApi, 'endpoint'>, info: Pick<En
 /** Every check, in the order the report lists them; one port check per forward. */
 export function preflightChecks(config: Config): PreflightCheck[] {
   const forwards = (Object.keys(FORWARD_TITLES) as ForwardName[]).map((name) => portCheck(name, config.forwards[name]));
-  return [dockerCheck, memoryCheck, cpusCheck, imageStoreCheck, architectureCheck, kindCheck, kubectlCheck, ...forwards, diskCheck];
+  // registry.enabled: its port, free or already floe-dev's registry's (steps/registry.ts).
+  const registry = config.registry.enabled ? [registryPortCheck(config.registry.port)] : [];
+  return [dockerCheck, memoryCheck, cpusCheck, imageStoreCheck, architectureCheck, kindCheck, kubectlCheck, ...forwards, ...registry, diskCheck];
 }
 
 export interface PreflightOptions {
