@@ -1,6 +1,7 @@
 // `floe-dev code-location reload NAME [--image IMAGE]`: put a (rebuilt) image of one Dagster code location into the
 // cluster, roll its server, wait for it as `up` waits, and have Dagster reload it.
 import { FloeError, UsageError } from '../errors.js';
+import { shownValue } from '../text.js';
 import { acquireLock } from '../state/lock.js';
 import { defineCommand } from './command.js';
 import { createContext } from './context.js';
@@ -28,7 +29,7 @@ export const codeLocationCommand = defineCommand<Args>({
       const { imageRef } = await import('../config/schema.js');
       const checked = imageRef.safeParse(args.image);
       if (!checked.success) {
-        throw new UsageError(`--image "${args.image}" ${checked.error.issues[0]?.message ?? 'is not valid'}`, {
+        throw new UsageError(`--image ${shownValue(args.image)} ${checked.error.issues[0]?.message ?? 'is not valid'}`, {
           hint: 'name it as docker does, with its tag or digest: --image my-org/my-project:dev-2',
         });
       }

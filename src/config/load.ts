@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
 import { envLayer } from './env.js';
-import { nearName as nearest } from '../text.js';
+import { cut, nearName as nearest, shownValue } from '../text.js';
 
 export const CONFIG_FILE_NAME = 'floe-dev.yaml';
 
@@ -197,7 +197,7 @@ function problemsOf(issue: z.core.$ZodIssue, layers: Layer[], merged: Record<str
       const fullPath = [...issue.path, key];
       const suggestion = nearest(key, allowed);
       const origin = layerOf(fullPath, layers);
-      const message = `unknown key \`${dotted(fullPath)}\`${sourceText(fullPath, origin)}${suggestion ? `; did you mean \`${dotted([...issue.path, suggestion])}\`?` : ''}`;
+      const message = `unknown key \`${cut(dotted(fullPath))}\`${sourceText(fullPath, origin)}${suggestion ? `; did you mean \`${dotted([...issue.path, suggestion])}\`?` : ''}`;
       return {
         problem: origin?.broken ? undefined : { key: dotted(fullPath), message, hint: allowed.length > 0 ? `valid keys here: ${allowed.join(', ')}` : undefined },
         path: fullPath,
@@ -211,7 +211,7 @@ function problemsOf(issue: z.core.$ZodIssue, layers: Layer[], merged: Record<str
   const origin = layerOf(path, layers);
   const input = 'input' in issue ? issue.input : valueAt(merged, path);
   const allowed = issue.code === 'invalid_value' ? `; allowed: ${issue.values.map((v) => String(v)).join(', ')}` : '';
-  const shown = input === undefined ? 'no value' : `value ${JSON.stringify(input)}`;
+  const shown = input === undefined ? 'no value' : `value ${shownValue(input)}`;
   const message = `\`${dotted(path)}\`${sourceText(path, origin)}: ${shown} ${issueMessage(issue, input)}${allowed}`;
   const listAt = path.findIndex((segment) => typeof segment === 'number');
   return [{ problem: origin?.broken ? undefined : { key: dotted(path), message }, path: listAt < 0 ? path : path.slice(0, listAt) }];
@@ -235,7 +235,7 @@ function portClash(issue: z.core.$ZodIssue, other: string, layers: Layer[]): { p
       ? undefined
       : {
           key: dotted(blamed),
-          message: `\`${dotted(blamed)}\`${sourceText(blamed, origin)}: value ${JSON.stringify(port)} is the same port as ${dotted(partner)}${partnerSet ? '' : ' (its default)'}`,
+          message: `\`${dotted(blamed)}\`${sourceText(blamed, origin)}: value ${shownValue(port)} is the same port as ${dotted(partner)}${partnerSet ? '' : ' (its default)'}`,
           hint: 'give each forward a port of its own',
         },
     path: blamed,

@@ -270,3 +270,35 @@ describe('durationMs', () => {
     expect(durationMs(text)).toBe(ms);
   });
 });
+
+// Found by the hostile-input suite: a 5000-character FLOE_DEV_CLUSTER came back as a 5000-character error line, and
+// `.nan` in floe-dev.yaml was shown as "value null".
+describe('values in messages are shown short and as written', () => {
+  it('cuts a huge value to 80 characters, saying how long it was', () => {
+    const error = loadError({ FLOE_DEV_CLUSTER: 'x'.repeat(5_000) });
+    expect(error.message).toBe(`\`cluster.name\` (from FLOE_DEV_CLUSTER): value "${'x'.repeat(79)}… (5002 characters) must be at most 50 characters`);
+  });
+
+  it('shows NaN and infinities as YAML writes them, binary data by its size', () => {
+    withFile('forwards:\n  cube: .nan\n  minio: -.inf\nnamespace: !!binary aGVsbG8=\n');
+    const messages = loadError().problems.map((p) => p.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^`forwards\.cube` .*: value \.nan must be a whole number/),
+        expect.stringMatching(/^`forwards\.minio` .*: value -\.inf must be a whole number/),
+        expect.stringMatching(/^`namespace` .*: value binary data \(5 bytes\) is not a string/),
+      ]),
+    );
+  });
+
+  it('keeps a value with a line break on one line', () => {
+    const error = loadError({ FLOE_DEV_NAMESPACE: 'a\nb' });
+    expect(error.message).toContain('value "a\\nb"');
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('cuts a huge unknown key', () => {
+    withFile(`? ${'k'.repeat(3_000)}\n: 1\n`);
+    expect(loadError().message).toMatch(/^unknown key `k{80}… \(3000 characters\)` \(in /);
+  });
+});
