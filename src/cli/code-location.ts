@@ -19,7 +19,7 @@ export const codeLocationCommand = defineCommand<Args>({
     y
       .positional('action', { choices: ['reload'] as const, describe: 'what to do' })
       .positional('name', { type: 'string', describe: 'the code location (its name in orchestrator.codeLocations)' })
-      .option('image', { type: 'string', describe: 'run this image instead of the configured one (until the next up)' }) as never,
+      .option('image', { type: 'string', requiresArg: true, describe: 'run this image instead of the configured one (until the next up)' }) as never,
   examples: [
     ['$0 code-location reload my-project', 'after rebuilding its image under the same tag'],
     ['$0 code-location reload my-project --image my-org/my-project:dev-2', 'try another build'],
