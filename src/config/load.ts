@@ -135,7 +135,13 @@ function fileLayer(path: string, problems: ConfigProblem[]): Layer | undefined {
     problems.push({ key: undefined, message: `${yamlProblem(path, doc.errors[0]!)}${after}`, hint: YAML_HINT });
     return { data: salvage(doc), describe, broken: true };
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS() ?? {};
+  } catch (error) {
+    problems.push({ key: undefined, message: unreadableYaml(path, error), hint: YAML_HINT });
+    return { data: {}, describe, broken: true };
+  }
   if (!isPlainObject(data)) {
     problems.push({ key: undefined, message: `${path} must hold a mapping of keys (cluster:, namespace:, ...), not ${describeType(data)}`, hint: YAML_HINT });
     return undefined;
@@ -143,12 +149,25 @@ function fileLayer(path: string, problems: ConfigProblem[]): Layer | undefined {
   return { data, describe };
 }
 
+/**
+ * A document that parses but cannot be turned into values: aliases that expand without end (a "billion laughs"
+ * file: yaml's toJS refuses more than maxAliasCount, default 100, expansions; eemeli.org/yaml "Options") or
+ * nesting deeper than the parser's stack.
+ */
+function unreadableYaml(path: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/alias count/i.test(message)) return `${path} expands its YAML aliases (*name) too many times for floe-dev to read: write the values out`;
+  if (error instanceof RangeError) return `${path} nests its values too deeply for floe-dev to read`;
+  return `${path} cannot be read as YAML values: ${message}`;
+}
+
 const YAML_HINT = 'fix the YAML there; `floe-dev config --defaults` prints a valid floe-dev.yaml to compare with';
 
 /** "…, line 2, column 9: not valid YAML: <reason>" and the line with a caret under the spot. */
 function yamlProblem(path: string, error: YAMLError): string {
   const [first = '', ...excerpt] = error.message.split('\n');
-  const reason = first.replace(/ at line \d+, column \d+:?$/, '');
+  // The parser's own stack overflow is reported as a syntax error: say what it means.
+  const reason = /Maximum call stack size exceeded/.test(first) ? 'it nests its values too deeply for floe-dev to read' : first.replace(/ at line \d+, column \d+:?$/, '');
   const at = error.linePos?.[0];
   const where = at ? `, line ${at.line}, column ${at.col}` : '';
   while (excerpt[0]?.trim() === '') excerpt.shift();

@@ -302,3 +302,33 @@ describe('values in messages are shown short and as written', () => {
     expect(loadError().message).toMatch(/^unknown key `k{80}… \(3000 characters\)` \(in /);
   });
 });
+
+// Found by the hostile-input suite: a "billion laughs" file was "an unexpected problem" (exit 1).
+describe('YAML that parses but cannot be read', () => {
+  const bomb = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+  for (let i = 1; i < 9; i++) bomb.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+
+  it('refuses aliases that expand without end, as a configuration problem', () => {
+    withFile(`namespace: mine\nx:\n${bomb.map((l) => `  ${l}`).join('\n')}\n`);
+    const error = loadError();
+    expect(error.message).toMatch(/floe-dev\.yaml expands its YAML aliases \(\*name\) too many times for floe-dev to read: write the values out$/);
+    expect(error.hint).toMatch(/fix the YAML there/);
+  });
+
+  it('down and doctor carry on with the defaults', () => {
+    withFile(`x:\n${bomb.map((l) => `  ${l}`).join('\n')}\n`);
+    const { config, problems } = loadConfigTolerant({ cwd: dir, env: {} });
+    expect(config.cluster.name).toBe('floe-dev');
+    expect(problems).toHaveLength(1);
+  });
+
+  it('says a file nests too deeply in those words', () => {
+    withFile(`namespace: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`);
+    expect(loadError().message).toMatch(/is not valid YAML: it nests its values too deeply for floe-dev to read/);
+  });
+
+  it('still reads a few aliases', () => {
+    withFile('forwards:\n  cube: &p 4001\n  minio: *p\n');
+    expect(loadError().message).toMatch(/`forwards\.minio`.*same port as forwards\.cube/);
+  });
+});
