@@ -32,7 +32,8 @@ export function shownValue(value: unknown, max = SHOWN_MAX): string {
         return special(this[key]) ?? v;
       }) ?? String(value);
     } catch {
-      text = String(value);
+      // A cycle, or a mapping whose toString is not a function: name its type.
+      text = Object.prototype.toString.call(value);
     }
   }
   return cut(text, max);

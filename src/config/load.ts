@@ -101,7 +101,7 @@ function findConfigFile({ cwd, env, configFile }: LoadOptions, problems: ConfigP
     if (existsSync(path)) return path;
     problems.push({
       key: undefined,
-      message: `config file ${path} does not exist`,
+      message: `config file ${cut(path, 200)} does not exist`,
       hint: `check the path given to ${configFile ? '--config' : 'FLOE_DEV_CONFIG'}`,
     });
     return undefined;
@@ -265,7 +265,8 @@ function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
     case 'invalid_type':
       return issue.expected === 'int' ? 'must be a whole number' : `is not ${article(issue.expected)}`;
     case 'invalid_value': {
-      const near = nearest(String(value), issue.values.map(String));
+      // Only text has a nearest name; String() of a mapping can throw (`{toString: 0}`).
+      const near = typeof value === 'string' ? nearest(value, issue.values.map(String)) : undefined;
       return `is not allowed${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`;
     }
     case 'invalid_key':

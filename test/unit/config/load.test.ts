@@ -332,3 +332,14 @@ describe('YAML that parses but cannot be read', () => {
     expect(loadError().message).toMatch(/`forwards\.minio`.*same port as forwards\.cube/);
   });
 });
+
+// Found by the hostile-input suite: a mapping with a key named toString in a list of names crashed the message.
+describe('values whose keys shadow Object methods', () => {
+  it.each([
+    ['components:\n  - storage\n  - toString: 0\n', /^`components\.1` .*: value \{"toString":0\} is not allowed; allowed: storage, catalog/],
+    ['semantic:\n  cache: {toString: 1, valueOf: 2}\n', /^`semantic\.cache` .*: value \{"toString":1,"valueOf":2\} is not allowed; allowed: auto, cubestore, memory$/],
+  ])('%j is a configuration problem', (yaml, message) => {
+    withFile(yaml);
+    expect(loadError().message).toMatch(message);
+  });
+});
