@@ -336,7 +336,8 @@ function unique(problems: ConfigProblem[]): ConfigProblem[] {
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let current = data;
   for (const segment of path) {
-    if (current === null || typeof current !== 'object') return undefined;
+    // Own keys only: `__proto__` or `constructor` of any object is not a value the user set.
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, segment)) return undefined;
     current = (current as Record<PropertyKey, unknown>)[segment];
   }
   return current;
@@ -345,8 +346,15 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    const prev = out[key];
-    out[key] = isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value;
+    const prev = Object.hasOwn(out, key) ? out[key] : undefined;
+    // defineProperty, not `out[key] =`: a key named __proto__ stays a key (then refused as unknown) instead of
+    // silently becoming the merged object's prototype.
+    Object.defineProperty(out, key, {
+      value: isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

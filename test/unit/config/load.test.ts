@@ -343,3 +343,16 @@ describe('values whose keys shadow Object methods', () => {
     expect(loadError().message).toMatch(message);
   });
 });
+
+// Found while fuzzing floe-dev.yaml: `__proto__:` was merged as the object's prototype, so the key vanished unreported.
+describe('keys named like Object internals', () => {
+  it.each(['__proto__', 'constructor', 'toString'])('%s is an unknown key, blamed on the file', (key) => {
+    withFile(`${key}:\n  namespace: kube-system\n`);
+    expect(loadError().message).toMatch(new RegExp(`^unknown key \`${key}\` \\(in .*floe-dev\\.yaml\\)`));
+  });
+
+  it('nested, too', () => {
+    withFile('forwards:\n  __proto__: {cube: 1}\n');
+    expect(loadError().message).toMatch(/^unknown key `forwards\.__proto__` \(in .*floe-dev\.yaml\)/);
+  });
+});
