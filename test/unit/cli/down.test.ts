@@ -108,7 +108,7 @@ describe('down refuses a cluster name (or, with --keep-cluster, a namespace) tha
     const r = await floeDev(argv, extra);
     expect(r.code, r.err).toBe(2);
     expect(r.err).toMatch(problem);
-    expect(r.err).toMatch(/^  try: down acts on what these name, so it does not guess/m);
+    expect(r.err).toMatch(/^ {2}try: down acts on what these name, so it does not guess/m);
     expect(existsSync(join(clusterDir, 'credentials.json'))).toBe(true);
   });
 
