@@ -41,7 +41,7 @@ export const DEFAULTS = configSchema.parse({}) as Record<string, unknown>;
 // Values
 
 const HUGE = fc
-  .tuple(fc.constantFrom('x', 'é', '🙂', 'a-', '\\', '"'), fc.integer({ min: 5_000, max: 120_000 }))
+  .tuple(fc.constantFrom('x', 'é', '🙂', 'a-', '\\', '"'), fc.integer({ min: 2_000, max: 30_000 }))
   .map(([unit, n]) => unit.repeat(n));
 
 const TRICKY_TEXT = fc.constantFrom(
@@ -426,12 +426,15 @@ export interface HostileCase {
   env: Record<string, string>;
   /** floe-dev.yaml in the working directory (none when undefined). */
   yaml: string | undefined;
+  /** FLOE_DEV_HOME: a fresh folder, a file, or a place no folder can be made (/proc). */
+  stateHome: 'folder' | 'file' | 'proc';
 }
 
 export const hostileCase: fc.Arbitrary<HostileCase> = fc.record({
   invocation,
   env: hostileEnv,
   yaml: fc.option(configText, { freq: 5, nil: undefined }),
+  stateHome: fc.oneof({ arbitrary: fc.constant('folder' as const), weight: 18 }, { arbitrary: fc.constantFrom('file' as const, 'proc' as const), weight: 1 }),
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -465,7 +468,8 @@ export function sandbox(c: HostileCase, base = tmpdir()): Sandbox {
     chmodSync(path, 0o755);
   }
   if (c.yaml !== undefined) writeFileSync(join(cwd, 'floe-dev.yaml'), c.yaml);
-  const stateDir = join(root, 'state');
+  const stateDir = c.stateHome === 'folder' ? join(root, 'state') : c.stateHome === 'file' ? join(root, 'state-file') : '/proc/floe-dev-nope';
+  if (c.stateHome === 'file') writeFileSync(stateDir, 'not a folder');
   const env: Record<string, string> = {
     ...c.env,
     HOME: home,
@@ -487,7 +491,7 @@ export function sandbox(c: HostileCase, base = tmpdir()): Sandbox {
     env,
     stateDir,
     trip,
-    allowed: ['work', 'work/floe-dev.yaml', 'home', 'bin', 'bin/kind', 'bin/kubectl', 'trip.log', 'state'],
+    allowed: ['work', 'work/floe-dev.yaml', 'home', 'bin', 'bin/kind', 'bin/kubectl', 'trip.log', 'state', ...(c.stateHome === 'file' ? ['state-file'] : [])],
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };
 }
@@ -572,6 +576,7 @@ export function describeCase(c: HostileCase, o?: Outcome): string {
     `argv: ${JSON.stringify([...c.invocation.command, ...c.invocation.globals].map(shorten))}`,
     `env: ${shorten(JSON.stringify(c.env))}`,
     `floe-dev.yaml: ${c.yaml === undefined ? '(none)' : shorten(JSON.stringify(c.yaml))}`,
+    `FLOE_DEV_HOME: ${c.stateHome}`,
     ...(o ? [`exit ${o.code}`, `stderr: ${shorten(o.err)}`, `stdout: ${shorten(o.out)}`] : []),
   ].join('\n');
 }

@@ -50,15 +50,21 @@ describe(`hostile input in process (seed ${SEED}; rerun with FC_SEED=${SEED})`, 
   it('1000 generated invocations end in 0 or 2 (1/3 only on valid input), one message, nothing written or run outside', async () => {
     console.log(`hostile input: fast-check seed ${SEED} (FC_SEED=${SEED} reruns these cases)`);
     const codes = new Map<number, number>();
+    const spent = new Map<string, number>();
     await checkAll(
       fc.asyncProperty(hostileCase, async (c) => {
         const box = sandbox(c);
         try {
           const argv = [...c.invocation.command, ...c.invocation.globals];
+          const started = performance.now();
           const outcome = await runIn(argv, c, box);
+          const key = `${c.invocation.command[0]}:${outcome.code}`;
+          spent.set(key, (spent.get(key) ?? 0) + performance.now() - started);
           codes.set(outcome.code, (codes.get(outcome.code) ?? 0) + 1);
           const oracle = () => runIn(['config', ...c.invocation.globals], c, box);
+          const checking = performance.now();
           const problems = await problemsWith(c, box, outcome, oracle);
+          spent.set('(checks)', (spent.get('(checks)') ?? 0) + performance.now() - checking);
           if (problems.length > 0) throw new Error(`${problems.join('; ')}\n${describeCase(c, outcome)}`);
         } finally {
           box.dispose();
@@ -66,6 +72,7 @@ describe(`hostile input in process (seed ${SEED}; rerun with FC_SEED=${SEED})`, 
       }),
       1000,
     );
+    if (process.env.HOSTILE_PROFILE) console.log([...spent].sort((a, b) => b[1] - a[1]).map(([k, ms]) => `${k} ${Math.round(ms)}ms`).join('\n'));
     console.log(`hostile input: exit codes ${JSON.stringify(Object.fromEntries([...codes].sort()))}`);
     // The generators reach both sides: valid input that runs and bad input that is refused.
     expect(codes.get(0) ?? 0).toBeGreaterThan(50);
