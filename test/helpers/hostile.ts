@@ -569,6 +569,23 @@ export function problemsWith(c: HostileCase, box: Sandbox, o: Outcome, configOra
   return problems;
 }
 
+/**
+ * The oracle's invocation: `floe-dev config` with the same global options, and the command's own configuration
+ * flags as the variables they override (`--component` is FLOE_DEV_COMPONENTS, `--timeout` FLOE_DEV_TIMEOUT; both sit
+ * above floe-dev.yaml, so the file's value under them does not count in either).
+ */
+export function oracleOf(c: HostileCase): { argv: string[]; env: Record<string, string> } {
+  const env: Record<string, string> = {};
+  const components: string[] = [];
+  const tokens = c.invocation.command;
+  tokens.forEach((token, i) => {
+    if (token === '--component' && tokens[i + 1] !== undefined) components.push(tokens[i + 1]!);
+    if (token === '--timeout' && tokens[i + 1] !== undefined) env.FLOE_DEV_TIMEOUT = tokens[i + 1]!;
+  });
+  if (components.length > 0) env.FLOE_DEV_COMPONENTS = components.join(',');
+  return { argv: ['config', ...c.invocation.globals], env };
+}
+
 /** The case as a reader can replay it. */
 export function describeCase(c: HostileCase, o?: Outcome): string {
   const shorten = (s: string) => (s.length > 400 ? `${s.slice(0, 400)}… (${s.length} chars)` : s);

@@ -8,17 +8,17 @@ import { execa } from 'execa';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../../helpers/cli.js';
-import { SEED, describeCase, hostileCase, problemsWith, sandbox, type HostileCase, type Outcome } from '../../helpers/hostile.js';
+import { SEED, describeCase, hostileCase, oracleOf, problemsWith, sandbox, type HostileCase, type Outcome } from '../../helpers/hostile.js';
 
 /** A hang guard: the process is killed (and the case fails as hung) after this. */
 const KILL_AFTER_MS = 20_000;
 const CASES = 40;
 const AT_ONCE = 4;
 
-async function runBinary(argv: string[], c: HostileCase, box: ReturnType<typeof sandbox>): Promise<Outcome> {
+async function runBinary(argv: string[], c: HostileCase, box: ReturnType<typeof sandbox>, extraEnv: Record<string, string> = {}): Promise<Outcome> {
   const r = await execa('node', [BIN, ...argv], {
     cwd: box.cwd,
-    env: { ...box.env, TMPDIR: join(box.root, 'tmp'), PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    env: { ...box.env, ...extraEnv, TMPDIR: join(box.root, 'tmp'), PATH: process.env.PATH ?? '/usr/bin:/bin' },
     extendEnv: false,
     reject: false,
     timeout: KILL_AFTER_MS,
@@ -36,7 +36,7 @@ async function check(c: HostileCase): Promise<number> {
   try {
     const argv = [...c.invocation.command, ...c.invocation.globals];
     const outcome = await runBinary(argv, c, box);
-    const problems = await problemsWith(c, box, outcome, () => runBinary(['config', ...c.invocation.globals], c, box));
+    const problems = await problemsWith(c, box, outcome, () => runBinary(oracleOf(c).argv, c, box, oracleOf(c).env));
     const leftInTmp = readdirSync(join(box.root, 'tmp'));
     if (leftInTmp.length > 0) problems.push(`left files in its TMPDIR: ${leftInTmp.slice(0, 5).join(', ')}`);
     if (problems.length > 0) throw new Error(`${problems.join('; ')}\n${describeCase(c, outcome)}`);

@@ -10,17 +10,17 @@ import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import type { Io } from '../../../src/cli/command.js';
 import { run } from '../../../src/main.js';
-import { SEED, checkAll, describeCase, hostileCase, problemsWith, sandbox, type HostileCase, type Outcome } from '../../helpers/hostile.js';
+import { SEED, checkAll, describeCase, hostileCase, oracleOf, problemsWith, sandbox, type HostileCase, type Outcome } from '../../helpers/hostile.js';
 
 /** A hang guard, not a speed check: a case still running after this is reported as hung (and aborted). */
 const CASE_LIMIT_MS = 20_000;
 
-async function runIn(argv: string[], c: HostileCase, box: ReturnType<typeof sandbox>): Promise<Outcome> {
+async function runIn(argv: string[], c: HostileCase, box: ReturnType<typeof sandbox>, extraEnv: Record<string, string> = {}): Promise<Outcome> {
   const out: string[] = [];
   const err: string[] = [];
   const controller = new AbortController();
   const io: Io = {
-    env: box.env,
+    env: { ...box.env, ...extraEnv },
     cwd: box.cwd,
     isTTY: false,
     signal: controller.signal,
@@ -61,7 +61,7 @@ describe(`hostile input in process (seed ${SEED}; rerun with FC_SEED=${SEED})`, 
           const key = `${c.invocation.command[0]}:${outcome.code}`;
           spent.set(key, (spent.get(key) ?? 0) + performance.now() - started);
           codes.set(outcome.code, (codes.get(outcome.code) ?? 0) + 1);
-          const oracle = () => runIn(['config', ...c.invocation.globals], c, box);
+          const oracle = () => runIn(oracleOf(c).argv, c, box, oracleOf(c).env);
           const checking = performance.now();
           const problems = await problemsWith(c, box, outcome, oracle);
           spent.set('(checks)', (spent.get('(checks)') ?? 0) + performance.now() - checking);
