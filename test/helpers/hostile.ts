@@ -582,6 +582,8 @@ export function oracleOf(c: HostileCase): { argv: string[]; env: Record<string, 
     if (token === '--component' && tokens[i + 1] !== undefined) components.push(tokens[i + 1]!);
     if (token === '--timeout' && tokens[i + 1] !== undefined) env.FLOE_DEV_TIMEOUT = tokens[i + 1]!;
   });
+  // code-location reload looks only at the orchestrator: it sets the components itself, as --component would.
+  if (tokens[0] === 'code-location') components.push('orchestrator');
   if (components.length > 0) env.FLOE_DEV_COMPONENTS = components.join(',');
   return { argv: ['config', ...c.invocation.globals], env };
 }
