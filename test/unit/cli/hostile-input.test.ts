@@ -53,7 +53,9 @@ describe(`hostile input in process (seed ${SEED}; rerun with FC_SEED=${SEED})`, 
     const spent = new Map<string, number>();
     await checkAll(
       fc.asyncProperty(hostileCase, async (c) => {
+        const boxing = performance.now();
         const box = sandbox(c);
+        spent.set('(sandbox)', (spent.get('(sandbox)') ?? 0) + performance.now() - boxing);
         try {
           const argv = [...c.invocation.command, ...c.invocation.globals];
           const started = performance.now();
@@ -67,7 +69,9 @@ describe(`hostile input in process (seed ${SEED}; rerun with FC_SEED=${SEED})`, 
           spent.set('(checks)', (spent.get('(checks)') ?? 0) + performance.now() - checking);
           if (problems.length > 0) throw new Error(`${problems.join('; ')}\n${describeCase(c, outcome)}`);
         } finally {
+          const disposing = performance.now();
           box.dispose();
+          spent.set('(sandbox)', (spent.get('(sandbox)') ?? 0) + performance.now() - disposing);
         }
       }),
       1000,
