@@ -9,6 +9,36 @@ export function nearName(value: string, names: readonly string[]): string | unde
   return distance(value, candidate) <= Math.max(2, Math.floor(value.length / 3)) ? candidate : undefined;
 }
 
+/** The longest stretch of the user's own text a message repeats: a 100 KB value is named, not echoed whole. */
+export const SHOWN_MAX = 80;
+
+/** Text cut to `max` characters (whole code points), saying how long it really was. */
+export function cut(text: string, max = SHOWN_MAX): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max).join('')}… (${chars.length} characters)`;
+}
+
+/**
+ * A value the user gave, as a message shows it: JSON-quoted (so a newline or a control character stays on the
+ * line), NaN and infinities as YAML writes them (JSON would say null), binary data by its size, cut to `max`.
+ */
+export function shownValue(value: unknown, max = SHOWN_MAX): string {
+  const special = (v: unknown): string | undefined =>
+    typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf') : v instanceof Uint8Array ? `binary data (${v.length} bytes)` : undefined;
+  let text = special(value);
+  if (text === undefined) {
+    try {
+      text = JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
+        return special(this[key]) ?? v;
+      }) ?? String(value);
+    } catch {
+      // A cycle, or a mapping whose toString is not a function: name its type.
+      text = Object.prototype.toString.call(value);
+    }
+  }
+  return cut(text, max);
+}
+
 /**
  * In a fix or hint, a line starting with "$ " is a command: printed on its own line, never wrapped, without
  * the "$ " (so a triple-click copies exactly the command). `--json` keeps the text as written.

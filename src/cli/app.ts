@@ -4,6 +4,8 @@ import yargs, { type Argv } from 'yargs';
 import { GLOBAL_OPTIONS, type GlobalArgs, type Io } from './command.js';
 import { COMMANDS } from './commands.js';
 import { EPILOGUE, EXAMPLES, USAGE, helpWidth } from './help.js';
+import { UsageError } from '../errors.js';
+import { shownValue } from '../text.js';
 import { usageError, type CommandShape } from './usage.js';
 
 /** Global options that take a value, so that the command word is found after them (`--cluster x up`). */
@@ -52,6 +54,8 @@ export async function parse(argv: string[], io: Io, version: string): Promise<((
     .epilogue(EPILOGUE) as unknown as Argv<GlobalArgs>;
   for (const [cmd, what] of EXAMPLES) cli.example(cmd, what);
 
+  // Options that take a list (`--component`, load's images): every other option is given once.
+  let listOptions: string[] = [];
   for (const mod of COMMANDS) {
     cli.command(
       mod.command,
@@ -60,9 +64,11 @@ export async function parse(argv: string[], io: Io, version: string): Promise<((
         const built = mod.builder ? mod.builder(y) : y;
         for (const [cmd, what] of mod.examples ?? []) built.example(cmd, what);
         knownOptions = Object.keys(optionsOf(built).key).filter((k) => !/[A-Z]/.test(k) && k.length > 1);
+        listOptions = optionsOf(built).array;
         return built;
       },
       (args) => {
+        refuseRepeats(args, listOptions);
         selected = () => mod.run(args as GlobalArgs & never, io);
       },
     );
@@ -77,7 +83,22 @@ export async function parse(argv: string[], io: Io, version: string): Promise<((
   return selected;
 }
 
+/**
+ * `--config a --config b`: yargs makes a list of an option given twice, which nothing downstream expects (a path
+ * that is a list was "an unexpected problem"). Which one was meant is the user's to say.
+ */
+function refuseRepeats(args: Record<string, unknown>, listOptions: readonly string[]): void {
+  for (const [key, value] of Object.entries(args)) {
+    if (key === '_' || key === '$0' || /[A-Z]/.test(key) || !Array.isArray(value) || listOptions.includes(key)) continue;
+    const values = value.map((v) => shownValue(v, 40)).join(', ');
+    const command = (args._ as unknown[] | undefined)?.[0];
+    throw new UsageError(`--${key} is given ${value.length} times (${values}): give it once`, {
+      hint: command === undefined ? '`floe-dev --help` lists the options' : `\`floe-dev ${String(command)} --help\` shows its options`,
+    });
+  }
+}
+
 /** yargs's getOptions() exists at run time but not in @types/yargs 17. */
-function optionsOf(instance: unknown): { key: Record<string, unknown> } {
-  return (instance as { getOptions(): { key: Record<string, unknown> } }).getOptions();
+function optionsOf(instance: unknown): { key: Record<string, unknown>; array: string[] } {
+  return (instance as { getOptions(): { key: Record<string, unknown>; array: string[] } }).getOptions();
 }

@@ -1,6 +1,7 @@
 // `floe-dev code-location reload NAME [--image IMAGE]`: put a (rebuilt) image of one Dagster code location into the
 // cluster, roll its server, wait for it as `up` waits, and have Dagster reload it.
 import { FloeError, UsageError } from '../errors.js';
+import { shownValue } from '../text.js';
 import { acquireLock } from '../state/lock.js';
 import { defineCommand } from './command.js';
 import { createContext } from './context.js';
@@ -18,7 +19,7 @@ export const codeLocationCommand = defineCommand<Args>({
     y
       .positional('action', { choices: ['reload'] as const, describe: 'what to do' })
       .positional('name', { type: 'string', describe: 'the code location (its name in orchestrator.codeLocations)' })
-      .option('image', { type: 'string', describe: 'run this image instead of the configured one (until the next up)' }) as never,
+      .option('image', { type: 'string', requiresArg: true, describe: 'run this image instead of the configured one (until the next up)' }) as never,
   examples: [
     ['$0 code-location reload my-project', 'after rebuilding its image under the same tag'],
     ['$0 code-location reload my-project --image my-org/my-project:dev-2', 'try another build'],
@@ -28,7 +29,7 @@ export const codeLocationCommand = defineCommand<Args>({
       const { imageRef } = await import('../config/schema.js');
       const checked = imageRef.safeParse(args.image);
       if (!checked.success) {
-        throw new UsageError(`--image "${args.image}" ${checked.error.issues[0]?.message ?? 'is not valid'}`, {
+        throw new UsageError(`--image ${shownValue(args.image)} ${checked.error.issues[0]?.message ?? 'is not valid'}`, {
           hint: 'name it as docker does, with its tag or digest: --image my-org/my-project:dev-2',
         });
       }

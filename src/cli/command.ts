@@ -4,12 +4,13 @@ import type { Argv, Options } from 'yargs';
 import type { OutputFormat } from '../context.js';
 
 /** Options every command accepts (design §1): yargs reads this table, and so does the fast top-level help. */
+// requiresArg: `--output` alone (or before another option) is "--output needs a value", not silently the default.
 export const GLOBAL_OPTIONS = {
-  config: { type: 'string', describe: 'Configuration file (default: ./floe-dev.yaml if present)' },
-  cluster: { type: 'string', describe: 'kind cluster name (default: floe-dev)' },
-  namespace: { type: 'string', describe: 'Namespace of the platform (default: floe-platform)' },
+  config: { type: 'string', requiresArg: true, describe: 'Configuration file (default: ./floe-dev.yaml if present)' },
+  cluster: { type: 'string', requiresArg: true, describe: 'kind cluster name (default: floe-dev)' },
+  namespace: { type: 'string', requiresArg: true, describe: 'Namespace of the platform (default: floe-platform)' },
   verbose: { type: 'boolean', default: false, describe: 'Stream tool output; show stacks on errors' },
-  output: { choices: ['text', 'json'], default: 'text', describe: 'Output format' },
+  output: { choices: ['text', 'json'], default: 'text', requiresArg: true, describe: 'Output format' },
   json: { type: 'boolean', default: false, describe: 'Shorthand for --output json' },
 } as const satisfies Record<string, Options>;
 

@@ -3,6 +3,7 @@
 import { systemClock } from '../clock.js';
 import type { ConfigFlags, LoadedConfig } from '../config/load.js';
 import type { Context } from '../context.js';
+import { ConfigError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { clusterPaths } from '../state/paths.js';
 import type { GlobalArgs, Io } from './command.js';
@@ -10,9 +11,11 @@ import type { GlobalArgs, Io } from './command.js';
 export interface ContextOptions {
   /**
    * Carry on past configuration problems with what is valid (defaults for the rest), warning about each: for
-   * `down` and `doctor`, which must work whatever state floe-dev.yaml is in.
+   * `down` and `doctor`, which must work whatever state floe-dev.yaml is in. Problems with the `fatal` keys (and
+   * their parents) still stop the command: `down` must not fall back to the default cluster (or namespace) when
+   * the one the user named is not a valid name, for it would delete another one than they meant.
    */
-  tolerant?: { command: string };
+  tolerant?: { command: string; fatal?: readonly string[] };
 }
 
 export async function createContext(
@@ -27,6 +30,10 @@ export async function createContext(
   let loaded: LoadedConfig;
   if (options.tolerant) {
     const { problems, ...rest } = loadConfigTolerant(load);
+    const fatal = problems.filter((p) => p.key !== undefined && options.tolerant!.fatal?.some((key) => key === p.key || key.startsWith(`${p.key}.`)));
+    if (fatal.length > 0) {
+      throw ConfigError.of(fatal, `${options.tolerant.command} acts on what these name, so it does not guess: fix the name (\`floe-dev config\` shows the result)`);
+    }
     loaded = rest;
     if (problems.length > 0) {
       const list = problems.map((p) => `\n  - ${p.message.replaceAll('\n', '\n    ')}`).join('');

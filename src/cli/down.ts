@@ -18,7 +18,9 @@ export const downCommand = defineCommand<{ keepCluster: boolean; keepRegistry: b
     ['$0 down --json', 'the same, and a JSON document of what was removed'],
   ],
   run: async (args, io) => {
-    const ctx = await createContext(args, io, {}, { tolerant: { command: 'down' } });
+    // A bad cluster name (or, with --keep-cluster, namespace) is refused: down deletes what they name.
+    const fatal = ['cluster.name', ...(args.keepCluster ? ['namespace'] : [])];
+    const ctx = await createContext(args, io, {}, { tolerant: { command: 'down', fatal } });
     const lock = acquireLock(ctx.paths.lock, 'down');
     try {
       const [{ runSteps }, { downSteps, emptyOutcome, describeOutcome }] = await Promise.all([import('../steps/run-steps.js'), import('../steps/down.js')]);

@@ -1,6 +1,7 @@
 // `floe-dev load IMAGE...`: side-load your own images into the cluster, skipping those the node already holds; with
 // the local registry on, push them there instead (only changed layers move) and print where pods find them.
 import { FloeError, UsageError } from '../errors.js';
+import { shownValue } from '../text.js';
 import { acquireLock } from '../state/lock.js';
 import { defineCommand } from './command.js';
 import { createContext } from './context.js';
@@ -15,7 +16,7 @@ export const loadCommand = defineCommand<{ images: string[] }>({
     for (const image of args.images) {
       const checked = imageRef.safeParse(image);
       if (!checked.success) {
-        throw new UsageError(`image "${image}" ${checked.error.issues[0]?.message ?? 'is not valid'}`, {
+        throw new UsageError(`image ${shownValue(image)} ${checked.error.issues[0]?.message ?? 'is not valid'}`, {
           hint: 'name it as docker does, with its tag or digest: floe-dev load my-org/dagster-code:1.0',
         });
       }

@@ -26,7 +26,7 @@ export const upCommand = defineCommand<UpArgs>({
       })
       .option('recreate', { type: 'boolean', default: false, describe: 'Delete the cluster first and create it afresh' })
       .option('skip-smoke', { type: 'boolean', default: false, describe: 'Do not run the smoke checks at the end' })
-      .option('timeout', { type: 'string', describe: 'Give up after this long (e.g. 20m; default 15m)' }) as never,
+      .option('timeout', { type: 'string', requiresArg: true, describe: 'Give up after this long (e.g. 20m; default 15m)' }) as never,
   examples: [
     ['$0 up', 'the whole platform'],
     ['$0 up --component orchestrator', 'Dagster and what it needs'],

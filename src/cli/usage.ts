@@ -2,7 +2,7 @@
 // argument: ...") become UsageErrors that name the command, the option and the likely intent, so they print
 // like every configuration error. Pure: the command table and argv come in, an error goes out.
 import { UsageError } from '../errors.js';
-import { nearName as near } from '../text.js';
+import { cut, nearName as near, shownValue } from '../text.js';
 
 export interface CommandShape {
   /** `up`, `load`, `forward` */
@@ -121,7 +121,7 @@ export function usageError(message: string, context: UsageContext): UsageError {
 function unknownCommand(word: string, commands: readonly CommandShape[]): UsageError {
   const names = commands.map((c) => c.name);
   const meant = INTENTS[word.toLowerCase()] ?? near(word, names);
-  return new UsageError(`unknown command "${word}"${meant ? `; did you mean \`floe-dev ${meant}\`?` : ''}`, {
+  return new UsageError(`unknown command ${shownValue(word)}${meant ? `; did you mean \`floe-dev ${meant}\`?` : ''}`, {
     hint: `the commands are ${names.join(', ')}; \`floe-dev --help\` says what each does`,
   });
 }
@@ -132,10 +132,10 @@ function unknownArguments(names: string[], command: CommandShape | undefined, co
   const shown = typed.length > 0 ? typed : names;
   const lines = shown.map((name) => {
     const isOption = context.argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`);
-    if (!isOption) return `unexpected argument "${name}"${command ? ` for \`floe-dev ${command.name}\` (usage: floe-dev ${command.usage})` : ''}`;
+    if (!isOption) return `unexpected argument ${shownValue(name)}${command ? ` for \`floe-dev ${command.name}\` (usage: floe-dev ${command.usage})` : ''}`;
     const meant = near(name, context.knownOptions);
     const where = command ? ` of \`floe-dev ${command.name}\`` : '';
-    return `unknown option --${name}${meant ? `; did you mean --${meant}?` : ` (not an option${where})`}`;
+    return `unknown option --${cut(name)}${meant ? `; did you mean --${meant}?` : ` (not an option${where})`}`;
   });
   return new UsageError(lines.join('\n'), { hint: help });
 }
@@ -151,6 +151,6 @@ function invalidChoices(argument: string, given: string, choices: string, argv: 
   const name = isOption ? `--${dashed}` : `<${dashed}>`;
   return refused.map((value) => {
     const meant = near(value, allowed);
-    return `${name}: value ${JSON.stringify(value)} is not allowed${meant ? ` (did you mean ${JSON.stringify(meant)}?)` : ''}; allowed: ${allowed.join(', ')}`;
+    return `${name}: value ${shownValue(value)} is not allowed${meant ? ` (did you mean ${JSON.stringify(meant)}?)` : ''}; allowed: ${allowed.join(', ')}`;
   });
 }

@@ -1,6 +1,6 @@
 // FLOE_DEV_* environment variables: which configuration key each one sets. Their text is read by the same
 // schema (config/values.ts) as floe-dev.yaml's values, so `15`, `yes` or `0.5` mean the same in both.
-import { nearName } from '../text.js';
+import { cut, nearName } from '../text.js';
 
 /** Variables that set configuration keys. */
 export const ENV_VARS: Record<string, { path: string[] }> = {
@@ -59,7 +59,7 @@ export function envLayer(env: NodeJS.ProcessEnv): EnvLayer {
       const near = nearName(name, known);
       problems.push({
         key: name,
-        message: `unknown environment variable ${name}${near ? `; did you mean ${near}?` : ''}`,
+        message: `unknown environment variable ${cut(name)}${near ? `; did you mean ${near}?` : ''}`,
         hint: near ? `unset it, or rename it to ${near}` : `floe-dev reads: ${known.join(', ')}`,
       });
       continue;

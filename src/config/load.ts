@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { configSchema, type Config } from './schema.js';
 import { envLayer } from './env.js';
-import { nearName as nearest } from '../text.js';
+import { cut, nearName as nearest, shownValue } from '../text.js';
 
 export const CONFIG_FILE_NAME = 'floe-dev.yaml';
 
@@ -101,7 +101,7 @@ function findConfigFile({ cwd, env, configFile }: LoadOptions, problems: ConfigP
     if (existsSync(path)) return path;
     problems.push({
       key: undefined,
-      message: `config file ${path} does not exist`,
+      message: `config file ${cut(path, 200)} does not exist`,
       hint: `check the path given to ${configFile ? '--config' : 'FLOE_DEV_CONFIG'}`,
     });
     return undefined;
@@ -135,7 +135,13 @@ function fileLayer(path: string, problems: ConfigProblem[]): Layer | undefined {
     problems.push({ key: undefined, message: `${yamlProblem(path, doc.errors[0]!)}${after}`, hint: YAML_HINT });
     return { data: salvage(doc), describe, broken: true };
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS() ?? {};
+  } catch (error) {
+    problems.push({ key: undefined, message: unreadableYaml(path, error), hint: YAML_HINT });
+    return { data: {}, describe, broken: true };
+  }
   if (!isPlainObject(data)) {
     problems.push({ key: undefined, message: `${path} must hold a mapping of keys (cluster:, namespace:, ...), not ${describeType(data)}`, hint: YAML_HINT });
     return undefined;
@@ -143,12 +149,25 @@ function fileLayer(path: string, problems: ConfigProblem[]): Layer | undefined {
   return { data, describe };
 }
 
+/**
+ * A document that parses but cannot be turned into values: aliases that expand without end (a "billion laughs"
+ * file: yaml's toJS refuses more than maxAliasCount, default 100, expansions; eemeli.org/yaml "Options") or
+ * nesting deeper than the parser's stack.
+ */
+function unreadableYaml(path: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/alias count/i.test(message)) return `${path} expands its YAML aliases (*name) too many times for floe-dev to read: write the values out`;
+  if (error instanceof RangeError) return `${path} nests its values too deeply for floe-dev to read`;
+  return `${path} cannot be read as YAML values: ${message}`;
+}
+
 const YAML_HINT = 'fix the YAML there; `floe-dev config --defaults` prints a valid floe-dev.yaml to compare with';
 
 /** "…, line 2, column 9: not valid YAML: <reason>" and the line with a caret under the spot. */
 function yamlProblem(path: string, error: YAMLError): string {
   const [first = '', ...excerpt] = error.message.split('\n');
-  const reason = first.replace(/ at line \d+, column \d+:?$/, '');
+  // The parser's own stack overflow is reported as a syntax error: say what it means.
+  const reason = /Maximum call stack size exceeded/.test(first) ? 'it nests its values too deeply for floe-dev to read' : first.replace(/ at line \d+, column \d+:?$/, '');
   const at = error.linePos?.[0];
   const where = at ? `, line ${at.line}, column ${at.col}` : '';
   while (excerpt[0]?.trim() === '') excerpt.shift();
@@ -197,7 +216,7 @@ function problemsOf(issue: z.core.$ZodIssue, layers: Layer[], merged: Record<str
       const fullPath = [...issue.path, key];
       const suggestion = nearest(key, allowed);
       const origin = layerOf(fullPath, layers);
-      const message = `unknown key \`${dotted(fullPath)}\`${sourceText(fullPath, origin)}${suggestion ? `; did you mean \`${dotted([...issue.path, suggestion])}\`?` : ''}`;
+      const message = `unknown key \`${cut(dotted(fullPath))}\`${sourceText(fullPath, origin)}${suggestion ? `; did you mean \`${dotted([...issue.path, suggestion])}\`?` : ''}`;
       return {
         problem: origin?.broken ? undefined : { key: dotted(fullPath), message, hint: allowed.length > 0 ? `valid keys here: ${allowed.join(', ')}` : undefined },
         path: fullPath,
@@ -211,7 +230,7 @@ function problemsOf(issue: z.core.$ZodIssue, layers: Layer[], merged: Record<str
   const origin = layerOf(path, layers);
   const input = 'input' in issue ? issue.input : valueAt(merged, path);
   const allowed = issue.code === 'invalid_value' ? `; allowed: ${issue.values.map((v) => String(v)).join(', ')}` : '';
-  const shown = input === undefined ? 'no value' : `value ${JSON.stringify(input)}`;
+  const shown = input === undefined ? 'no value' : `value ${shownValue(input)}`;
   const message = `\`${dotted(path)}\`${sourceText(path, origin)}: ${shown} ${issueMessage(issue, input)}${allowed}`;
   const listAt = path.findIndex((segment) => typeof segment === 'number');
   return [{ problem: origin?.broken ? undefined : { key: dotted(path), message }, path: listAt < 0 ? path : path.slice(0, listAt) }];
@@ -235,7 +254,7 @@ function portClash(issue: z.core.$ZodIssue, other: string, layers: Layer[]): { p
       ? undefined
       : {
           key: dotted(blamed),
-          message: `\`${dotted(blamed)}\`${sourceText(blamed, origin)}: value ${JSON.stringify(port)} is the same port as ${dotted(partner)}${partnerSet ? '' : ' (its default)'}`,
+          message: `\`${dotted(blamed)}\`${sourceText(blamed, origin)}: value ${shownValue(port)} is the same port as ${dotted(partner)}${partnerSet ? '' : ' (its default)'}`,
           hint: 'give each forward a port of its own',
         },
     path: blamed,
@@ -246,7 +265,8 @@ function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
     case 'invalid_type':
       return issue.expected === 'int' ? 'must be a whole number' : `is not ${article(issue.expected)}`;
     case 'invalid_value': {
-      const near = nearest(String(value), issue.values.map(String));
+      // Only text has a nearest name; String() of a mapping can throw (`{toString: 0}`).
+      const near = typeof value === 'string' ? nearest(value, issue.values.map(String)) : undefined;
       return `is not allowed${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`;
     }
     case 'invalid_key':
@@ -316,7 +336,8 @@ function unique(problems: ConfigProblem[]): ConfigProblem[] {
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let current = data;
   for (const segment of path) {
-    if (current === null || typeof current !== 'object') return undefined;
+    // Own keys only: `__proto__` or `constructor` of any object is not a value the user set.
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, segment)) return undefined;
     current = (current as Record<PropertyKey, unknown>)[segment];
   }
   return current;
@@ -325,8 +346,15 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
 export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    const prev = out[key];
-    out[key] = isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value;
+    const prev = Object.hasOwn(out, key) ? out[key] : undefined;
+    // defineProperty, not `out[key] =`: a key named __proto__ stays a key (then refused as unknown) instead of
+    // silently becoming the merged object's prototype.
+    Object.defineProperty(out, key, {
+      value: isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }

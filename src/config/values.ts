@@ -2,7 +2,10 @@
 // `0.5` mean the same thing (or are refused with the same words) wherever they are written.
 import { z } from 'zod';
 import { parseMemory } from '../quantity.js';
-import { DURATION_PATTERN } from './duration.js';
+import { DURATION_PATTERN, durationMs } from './duration.js';
+
+/** The longest timeout floe-dev takes: a day (no step of it waits that long for a reason). */
+const MAX_DURATION_MS = 24 * 3_600_000;
 
 type Read<T> = { ok: true; value: T } | { ok: false; message: string };
 const ok = <T>(value: T): Read<T> => ({ ok: true, value });
@@ -85,6 +88,8 @@ export const duration = value<string>((raw) => {
   const m = DURATION_PATTERN.exec(text);
   if (!m) return fail(`is not a duration: ${example}`);
   if (Number(m[1]) === 0) return fail('must be longer than zero');
+  // Timers hold at most 2^31-1 ms (about 24.8 days; Node's setTimeout docs): longer was a crash, not a wait.
+  if (durationMs(text) > MAX_DURATION_MS) return fail('is longer than floe-dev waits for anything: write at most 24h');
   return ok(text);
 });
 

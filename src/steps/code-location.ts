@@ -7,7 +7,7 @@ import { codeLocations, type CodeLocation } from '../platform/code-locations.js'
 import { resolveImage } from '../platform/overrides.js';
 import { WEBSERVER_PORT } from '../platform/services/dagster.js';
 import { throughForward } from '../tools/through-forward.js';
-import { nearName } from '../text.js';
+import { nearName, shownValue } from '../text.js';
 import { kubectlFor } from './cluster.js';
 import type { Step } from './step.js';
 
@@ -67,7 +67,7 @@ export function findCodeLocation(config: Config, name: string): CodeLocation {
   if (found) return found;
   const names = all.map((l) => l.name);
   const near = nearName(name, names);
-  throw new UsageError(`there is no code location named "${name}"${near ? `; did you mean "${near}"?` : ''}`, {
+  throw new UsageError(`there is no code location named ${shownValue(name)}${near ? `; did you mean "${near}"?` : ''}`, {
     hint: `the code locations are ${names.join(', ')} (orchestrator.codeLocations in floe-dev.yaml)`,
   });
 }

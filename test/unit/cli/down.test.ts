@@ -94,3 +94,30 @@ describe('a broken configuration does not block down or doctor', () => {
     expect((await floeDev(['render'])).code).toBe(2);
   });
 });
+
+// Found by the hostile-input suite: `down --cluster ''` (or any invalid name) fell back to the default cluster
+// floe-dev and removed it, warning only.
+describe('down refuses a cluster name (or, with --keep-cluster, a namespace) that is not valid', () => {
+  it.each([
+    [['down', '--cluster', 'Mine_2'], {}, undefined, /`cluster\.name` \(in --cluster\)/],
+    [['down', '--cluster', ''], {}, undefined, /`cluster\.name` \(in --cluster\)/],
+    [['down'], { FLOE_DEV_CLUSTER: 'Xx' }, undefined, /`cluster\.name` \(from FLOE_DEV_CLUSTER\)/],
+    [['down'], {}, 'cluster: 3\n', /`cluster` \(in .*floe-dev\.yaml\)/],
+    [['down', '--keep-cluster', '--namespace', 'kube-system'], {}, undefined, /`namespace` \(in --namespace\)/],
+  ])('%j %j %j: exit 2, and the default cluster is left alone', async (argv, extra, yaml, problem) => {
+    await floeDev(['render']);
+    if (yaml) writeFileSync(join(cwd, 'floe-dev.yaml'), yaml);
+    const r = await floeDev(argv, extra);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toMatch(problem);
+    expect(r.err).toMatch(/^ {2}try: down acts on what these name, so it does not guess/m);
+    expect(existsSync(join(clusterDir, 'credentials.json'))).toBe(true);
+  });
+
+  it('without --keep-cluster a bad namespace does not matter (the whole cluster goes)', async () => {
+    await floeDev(['render']);
+    const r = await floeDev(['down', '--namespace', 'kube-system']);
+    expect(r.code, r.err).toBe(0);
+    expect(existsSync(clusterDir)).toBe(false);
+  });
+});

@@ -36,6 +36,12 @@ const CASES: Record<string, Case> = {
   'an unknown FLOE_DEV_ variable': { argv: ['config'], env: { FLOE_DEV_NAMESPAC: 'x' }, says: /^unknown environment variable FLOE_DEV_NAMESPAC; did you mean FLOE_DEV_NAMESPACE\?$/ },
   'a timeout without its unit': { argv: ['up', '--timeout', '15'], says: /^`timeouts\.up` \(in --timeout\): value "15" needs a unit: write 15s or 15m$/ },
   'a namespace of Kubernetes itself': { argv: ['render', '--namespace', 'kube-system'], says: /^`namespace` \(in --namespace\): value "kube-system" belongs to Kubernetes itself/ },
+  // Found by the hostile-input suite: a list where one value was expected was "an unexpected problem" (exit 1).
+  'an option given twice': { argv: ['config', '--config', 'a.yaml', '--config', 'b.yaml'], says: /^--config is given 2 times \("a\.yaml", "b\.yaml"\): give it once$/ },
+  "a command's option given twice": { argv: ['up', '--timeout', '1m', '--timeout', '2m'], says: /^--timeout is given 2 times \("1m", "2m"\): give it once$/ },
+  'an option without its value': { argv: ['config', '--output'], says: /^--output needs a value$/ },
+  'an option whose value is another option': { argv: ['up', '--timeout', '--recreate'], says: /^--timeout needs a value$/ },
+  'an image with a line break': { argv: ['load', 'nginx:1\n'], says: /^image "nginx:1\\n" is not a valid image reference/ },
   'a state folder that is a file': { argv: ['render'], env: { FLOE_DEV_HOME: join(box.dir, 'a-file') }, says: /^floe-dev cannot use the state folder .*a-file\/clusters\/floe-dev: .*a-file is a file, not a folder$/ },
 };
 

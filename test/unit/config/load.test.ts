@@ -270,3 +270,89 @@ describe('durationMs', () => {
     expect(durationMs(text)).toBe(ms);
   });
 });
+
+// Found by the hostile-input suite: a 5000-character FLOE_DEV_CLUSTER came back as a 5000-character error line, and
+// `.nan` in floe-dev.yaml was shown as "value null".
+describe('values in messages are shown short and as written', () => {
+  it('cuts a huge value to 80 characters, saying how long it was', () => {
+    const error = loadError({ FLOE_DEV_CLUSTER: 'x'.repeat(5_000) });
+    expect(error.message).toBe(`\`cluster.name\` (from FLOE_DEV_CLUSTER): value "${'x'.repeat(79)}… (5002 characters) must be at most 50 characters`);
+  });
+
+  it('shows NaN and infinities as YAML writes them, binary data by its size', () => {
+    withFile('forwards:\n  cube: .nan\n  minio: -.inf\nnamespace: !!binary aGVsbG8=\n');
+    const messages = loadError().problems.map((p) => p.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^`forwards\.cube` .*: value \.nan must be a whole number/),
+        expect.stringMatching(/^`forwards\.minio` .*: value -\.inf must be a whole number/),
+        expect.stringMatching(/^`namespace` .*: value binary data \(5 bytes\) is not a string/),
+      ]),
+    );
+  });
+
+  it('keeps a value with a line break on one line', () => {
+    const error = loadError({ FLOE_DEV_NAMESPACE: 'a\nb' });
+    expect(error.message).toContain('value "a\\nb"');
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('cuts a huge unknown key', () => {
+    withFile(`? ${'k'.repeat(3_000)}\n: 1\n`);
+    expect(loadError().message).toMatch(/^unknown key `k{80}… \(3000 characters\)` \(in /);
+  });
+});
+
+// Found by the hostile-input suite: a "billion laughs" file was "an unexpected problem" (exit 1).
+describe('YAML that parses but cannot be read', () => {
+  const bomb = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
+  for (let i = 1; i < 9; i++) bomb.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+
+  it('refuses aliases that expand without end, as a configuration problem', () => {
+    withFile(`namespace: mine\nx:\n${bomb.map((l) => `  ${l}`).join('\n')}\n`);
+    const error = loadError();
+    expect(error.message).toMatch(/floe-dev\.yaml expands its YAML aliases \(\*name\) too many times for floe-dev to read: write the values out$/);
+    expect(error.hint).toMatch(/fix the YAML there/);
+  });
+
+  it('down and doctor carry on with the defaults', () => {
+    withFile(`x:\n${bomb.map((l) => `  ${l}`).join('\n')}\n`);
+    const { config, problems } = loadConfigTolerant({ cwd: dir, env: {} });
+    expect(config.cluster.name).toBe('floe-dev');
+    expect(problems).toHaveLength(1);
+  });
+
+  it('says a file nests too deeply in those words', () => {
+    withFile(`namespace: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`);
+    expect(loadError().message).toMatch(/is not valid YAML: it nests its values too deeply for floe-dev to read/);
+  });
+
+  it('still reads a few aliases', () => {
+    withFile('forwards:\n  cube: &p 4001\n  minio: *p\n');
+    expect(loadError().message).toMatch(/`forwards\.minio`.*same port as forwards\.cube/);
+  });
+});
+
+// Found by the hostile-input suite: a mapping with a key named toString in a list of names crashed the message.
+describe('values whose keys shadow Object methods', () => {
+  it.each([
+    ['components:\n  - storage\n  - toString: 0\n', /^`components\.1` .*: value \{"toString":0\} is not allowed; allowed: storage, catalog/],
+    ['semantic:\n  cache: {toString: 1, valueOf: 2}\n', /^`semantic\.cache` .*: value \{"toString":1,"valueOf":2\} is not allowed; allowed: auto, cubestore, memory$/],
+  ])('%j is a configuration problem', (yaml, message) => {
+    withFile(yaml);
+    expect(loadError().message).toMatch(message);
+  });
+});
+
+// Found while fuzzing floe-dev.yaml: `__proto__:` was merged as the object's prototype, so the key vanished unreported.
+describe('keys named like Object internals', () => {
+  it.each(['__proto__', 'constructor', 'toString'])('%s is an unknown key, blamed on the file', (key) => {
+    withFile(`${key}:\n  namespace: kube-system\n`);
+    expect(loadError().message).toMatch(new RegExp(`^unknown key \`${key}\` \\(in .*floe-dev\\.yaml\\)`));
+  });
+
+  it('nested, too', () => {
+    withFile('forwards:\n  __proto__: {cube: 1}\n');
+    expect(loadError().message).toMatch(/^unknown key `forwards\.__proto__` \(in .*floe-dev\.yaml\)/);
+  });
+});

@@ -48,6 +48,10 @@ describe.each([
   ['0s', { error: '`timeouts.up`: value "0s" must be longer than zero' }],
   ['0', { error: '`timeouts.up`: value "0" must be longer than zero' }],
   ['soon', { error: '`timeouts.up`: value "soon" is not a duration: write e.g. 90s, 15m or 1h' }],
+  ['24h', { value: '24h' }],
+  // Found by the hostile-input suite (FC_SEED=5): `up --timeout 99999999999h` crashed arming its timer.
+  ['25h', { error: '`timeouts.up`: value "25h" is longer than floe-dev waits for anything: write at most 24h' }],
+  ['99999999999h', { error: '`timeouts.up`: value "99999999999h" is longer than floe-dev waits for anything: write at most 24h' }],
 ])('timeouts.up = %s', (text, expected) => {
   it('reads the same from floe-dev.yaml and FLOE_DEV_TIMEOUT', () => {
     // YAML reads `15` as a number: the message shows it unquoted, and says the same otherwise.
