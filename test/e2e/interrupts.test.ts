@@ -15,7 +15,10 @@ const USER_KUBECONFIG = 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: [
 
 interface Point {
   name: string;
-  /** Interrupt once up has printed this (or after `afterMs` of running). */
+  /**
+   * Interrupt once up has printed this, or `afterMs` after it printed its first line (counted from then, not
+   * from the spawn: on a loaded machine Node may still be loading modules 700 ms in, before any handler exists).
+   */
   when: RegExp | { afterMs: number };
   scenario?: Scenario;
   /** Make the cluster first (the interrupt then hits a run that reuses it). */
@@ -75,7 +78,10 @@ async function interruptAt(h: Harness, w: World, point: Point): Promise<void> {
   const before = new Set(processesWithMarker(`FAKE_TOOLS_STATE=${h.stateDir}`));
   const run = w.spawnFloeDev(UP);
   if (point.when instanceof RegExp) await run.waitForOutput(point.when, 40_000);
-  else await new Promise((r) => setTimeout(r, (point.when as { afterMs: number }).afterMs));
+  else {
+    await run.waitForOutput(/❯ Preflight/, 40_000);
+    await new Promise((r) => setTimeout(r, (point.when as { afterMs: number }).afterMs));
+  }
   run.signal('SIGINT');
   const r = await run.result;
   expect(r.exitCode, `${point.name}: exit code\n${r.stderr}`).toBe(130);
