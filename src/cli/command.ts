@@ -7,6 +7,7 @@ import type { OutputFormat } from '../context.js';
 export const GLOBAL_OPTIONS = {
   config: { type: 'string', describe: 'Configuration file (default: ./floe-dev.yaml if present)' },
   cluster: { type: 'string', describe: 'kind cluster name (default: floe-dev)' },
+  context: { type: 'string', describe: 'Use this context of your kubeconfig (an existing cluster) instead of kind' },
   namespace: { type: 'string', describe: 'Namespace of the platform (default: floe-platform)' },
   verbose: { type: 'boolean', default: false, describe: 'Stream tool output; show stacks on errors' },
   output: { choices: ['text', 'json'], default: 'text', describe: 'Output format' },
@@ -17,6 +18,7 @@ export const GLOBAL_OPTIONS = {
 export interface GlobalArgs {
   config?: string;
   cluster?: string;
+  context?: string;
   namespace?: string;
   verbose: boolean;
   output: OutputFormat;

@@ -18,7 +18,7 @@ export const doctorCommand = defineCommand({
   run: async (args, io) => {
     const ctx = await createContext(args, io, {}, { tolerant: { command: 'doctor' } });
     const screen = { isTTY: io.stdoutTTY ?? false, columns: io.columns };
-    await doctor(ctx, io.stdout, {}, { width: terminalWidth(screen), colour: colourEnabled(screen, io.env) });
+    await doctor(ctx, io.stdout, { namespace: true }, { width: terminalWidth(screen), colour: colourEnabled(screen, io.env) });
   },
 });
 

@@ -19,6 +19,8 @@ export const CONFIG_FIX_HINT = 'fix them, then `floe-dev config` shows the resul
 /** Flags that override configuration keys (only those given on the command line). */
 export interface ConfigFlags {
   cluster?: string;
+  /** `--context NAME`: an existing cluster's context (cluster.existing.context). */
+  context?: string;
   namespace?: string;
   component?: string[];
   timeout?: string;
@@ -174,6 +176,10 @@ function flagLayer(flags: ConfigFlags): Layer {
     data.cluster = { name: flags.cluster };
     flagOf.set('cluster', '--cluster');
   }
+  if (flags.context !== undefined) {
+    data.cluster = { ...(data.cluster as object | undefined), existing: { context: flags.context } };
+    flagOf.set('cluster.existing', '--context');
+  }
   if (flags.namespace !== undefined) {
     data.namespace = flags.namespace;
     flagOf.set('namespace', '--namespace');
@@ -186,7 +192,7 @@ function flagLayer(flags: ConfigFlags): Layer {
     data.timeouts = { up: flags.timeout };
     flagOf.set('timeouts', '--timeout');
   }
-  return { data, describe: (path) => `in ${flagOf.get(String(path[0])) ?? 'a flag'}` };
+  return { data, describe: (path) => `in ${flagOf.get(path.slice(0, 2).map(String).join('.')) ?? flagOf.get(String(path[0])) ?? 'a flag'}` };
 }
 
 /** The problems an issue stands for, each with the path to leave out (a list is left out whole). */

@@ -108,6 +108,21 @@ export const configSchema = z.strictObject({
       nodeImage: imageRef.default(DEFAULT_NODE_IMAGE),
       /** Also merge the cluster's context into ~/.kube/config (off: floe-dev keeps its own kubeconfig). */
       mergeKubeconfig: booleanValue.default(false),
+      /**
+       * A cluster floe-dev did not create, instead of kind: the user's kubeconfig (default: the first entry of
+       * $KUBECONFIG, else ~/.kube/config, as kubectl picks it) and a context in it, named on every kubectl call.
+       */
+      existing: z
+        .strictObject({
+          kubeconfig: z.string().min(1, 'must name a kubeconfig file').optional(),
+          context: z.string({ error: 'is required: the context in your kubeconfig floe-dev installs into (`kubectl config get-contexts`)' }).min(1, 'must name a context of your kubeconfig'),
+        })
+        .optional(),
+    })
+    .superRefine((c, ctx) => {
+      if (c.existing && c.mergeKubeconfig) {
+        ctx.addIssue({ code: 'custom', path: ['mergeKubeconfig'], input: c.mergeKubeconfig, message: 'applies to kind clusters only: with cluster.existing floe-dev never writes to a kubeconfig' });
+      }
     })
     .prefault({}),
   namespace: z

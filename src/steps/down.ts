@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import { FloeError, PrerequisiteError } from '../errors.js';
 import { readForwardRecord, stopForwards } from '../forward/state.js';
 import { deleteClusterAndState, kindFor, kubectlFor, readClusterRecord } from './cluster.js';
+import { existingDownStep } from './existing.js';
 import type { Step } from './step.js';
 
 /** What `down` did, step by step: printed as text, or as the `--json` document. */
@@ -20,6 +21,8 @@ export interface DownOutcome {
   kubeconfigEntries: string[];
   /** The cluster's state folder and the files it held, when it was removed. */
   stateFolder: { path: string; files: string[] } | null;
+  /** An existing cluster (cluster.existing): the cluster is never deleted, only floe-dev's namespace or objects. */
+  existing?: { context: string; namespaceDeleted: boolean; objectsDeleted: string[] };
 }
 
 export function emptyOutcome(cluster: string): DownOutcome {
@@ -99,12 +102,13 @@ export function deleteNamespaceStep(outcome: DownOutcome): Step {
   };
 }
 
-export function downSteps(options: { keepCluster: boolean }, outcome: DownOutcome): Step[] {
+export function downSteps(options: { keepCluster: boolean; existing?: boolean }, outcome: DownOutcome): Step[] {
   return [
     // Stop the port-forwards first: they would otherwise log errors as their pods go away.
     stopForwardsStep(outcome),
-    // The whole cluster, or with --keep-cluster only the platform's namespace.
-    options.keepCluster ? deleteNamespaceStep(outcome) : deleteClusterStep(outcome),
+    // The whole cluster, or with --keep-cluster only the platform's namespace; on an existing cluster only
+    // floe-dev's namespace or objects, never the cluster.
+    options.existing ? existingDownStep(outcome) : options.keepCluster ? deleteNamespaceStep(outcome) : deleteClusterStep(outcome),
   ];
 }
 
@@ -114,8 +118,13 @@ export function describeOutcome(outcome: DownOutcome): string {
   if (outcome.forwards.stopped) parts.push(`the forwards (pid ${outcome.forwards.pid})`);
   if (outcome.kindCluster === 'deleted') parts.push(`kind cluster ${outcome.cluster}`);
   if (outcome.namespace?.deleted) parts.push(`namespace ${outcome.namespace.name}`);
+  if (outcome.existing?.objectsDeleted.length) parts.push(`floe-dev's ${outcome.existing.objectsDeleted.length} objects in namespace ${outcome.namespace?.name ?? ''}`);
   for (const file of outcome.kubeconfigEntries) parts.push(`its context in ${file}`);
   if (outcome.stateFolder) parts.push(`its state folder ${outcome.stateFolder.path}`);
+  if (outcome.existing) {
+    const removed = parts.length > 0 ? `Removed ${joinAnd(parts)}` : "Nothing of floe-dev's to remove";
+    return `${removed} (existing cluster, context ${outcome.existing.context}: the cluster and your kubeconfig are untouched).`;
+  }
   return parts.length > 0 ? `Removed ${joinAnd(parts)}.` : `Nothing of floe-dev's to remove for cluster ${outcome.cluster}.`;
 }
 

@@ -8,6 +8,7 @@ import { architectureFix } from '../platform/architecture.js';
 import type { DockerApi, KindNode } from '../tools/docker.js';
 import { kindFor } from './cluster.js';
 import type { Step, StepReporter } from './step.js';
+import { targetOf } from '../target.js';
 
 export interface ImagesResult {
   pulled: string[];
@@ -22,6 +23,13 @@ export function imagesStep(images: (ctx: Context) => string[]): Step {
   return {
     title: 'Images',
     run: async (ctx, report) => {
+      const target = targetOf(ctx);
+      if (target.mode === 'existing') {
+        // floe-dev never side-loads into a cluster it did not create: its nodes pull from the images' registries.
+        const n = new Set(images(ctx)).size;
+        report.done(`Images: the cluster pulls its ${n} images itself (existing cluster, context ${target.context}; nothing is side-loaded)`);
+        return;
+      }
       try {
         const result = await ensureImages(ctx, images(ctx), report);
         ctx.cache.set('images', result);

@@ -2,12 +2,14 @@
 import type { Context } from '../context.js';
 import { imagesFor, renderKindConfig, selectServices } from '../platform/index.js';
 import { clusterStep } from './cluster.js';
+import { existingNamespaceStep } from './existing.js';
 import { forwardsStep } from './forwards.js';
 import { imagesStep } from './images.js';
 import { installStep } from './install.js';
 import { preflightStep } from './preflight.js';
 import { smokeStep } from './smoke.js';
 import type { Step } from './step.js';
+import { targetOf } from '../target.js';
 
 export interface UpOptions {
   recreate: boolean;
@@ -23,11 +25,14 @@ export function platformImages(ctx: Pick<Context, 'config'>): string[] {
 
 export function upSteps(options: UpOptions): Step[] {
   return [
-    // Docker, memory, kind, kubectl, ports, disk: stop before touching anything when a prerequisite is missing.
+    // Docker, memory, kind, kubectl, ports, disk (an existing cluster: its API, rights, storage, nodes): stop
+    // before touching anything when a prerequisite is missing.
     preflightStep(),
     // Create the kind cluster, or reuse a healthy one made from the same config; --recreate starts afresh.
-    clusterStep({ recreate: options.recreate, wanted: (ctx) => renderKindConfig(ctx.config) }),
-    // Pull what the host lacks, then side-load what the node lacks in one batch.
+    { ...clusterStep({ recreate: options.recreate, wanted: (ctx) => renderKindConfig(ctx.config) }), enabled: (ctx) => targetOf(ctx).mode === 'kind' },
+    // An existing cluster: its namespace is floe-dev's to use (no objects of anyone else's), or up stops here.
+    existingNamespaceStep(),
+    // Pull what the host lacks, then side-load what the node lacks in one batch (an existing cluster pulls itself).
     imagesStep(platformImages),
     // Apply each service once its dependencies are ready, wait for it (failing fast), bootstrap, prune.
     installStep({ partial: options.partial }),
