@@ -10,7 +10,7 @@ export const MANAGED_BY_VALUE = 'floe-dev';
 export interface OwnedJson {
   kind?: string;
   type?: string;
-  metadata?: { name?: string; labels?: Record<string, string>; deletionTimestamp?: string };
+  metadata?: { name?: string; labels?: Record<string, string>; deletionTimestamp?: string; ownerReferences?: { kind?: string; name?: string }[] };
   status?: { phase?: string };
 }
 
@@ -45,7 +45,8 @@ function ref(o: OwnedJson): string {
 }
 
 export function namespaceOwnership(namespace: OwnedJson | undefined, objects: readonly OwnedJson[]): NamespaceOwnership {
-  const relevant = objects.filter((o) => !isKubernetesOwn(o));
+  // A pod a controller made is named through its controller (listed too); bare pods count themselves.
+  const relevant = objects.filter((o) => !isKubernetesOwn(o) && !(o.kind === 'Pod' && (o.metadata?.ownerReferences?.length ?? 0) > 0));
   return {
     namespace: namespace === undefined ? 'absent' : isOurs(namespace) ? 'ours' : 'theirs',
     terminating: namespace?.status?.phase === 'Terminating' || Boolean(namespace?.metadata?.deletionTimestamp),
