@@ -250,6 +250,8 @@ function portClash(issue: z.core.$ZodIssue, other: string, layers: Layer[]): { p
 function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
+      // A required key left out, where the schema says what belongs there.
+      if (value === undefined && !issue.message.startsWith('Invalid input')) return issue.message;
       return issue.expected === 'int' ? 'must be a whole number' : `is not ${article(issue.expected)}`;
     case 'invalid_value': {
       const near = nearest(String(value), issue.values.map(String));

@@ -115,7 +115,7 @@ export const configSchema = z.strictObject({
       existing: z
         .strictObject({
           kubeconfig: z.string().min(1, 'must name a kubeconfig file').optional(),
-          context: z.string({ error: 'is required: the context in your kubeconfig floe-dev installs into (`kubectl config get-contexts`)' }).min(1, 'must name a context of your kubeconfig'),
+          context: z.string({ error: (issue) => (issue.input === undefined ? 'given; cluster.existing needs the context of your kubeconfig to install into (`kubectl config get-contexts` lists them)' : 'must be text: a context name') }).min(1, 'must name a context of your kubeconfig'),
         })
         .optional(),
     })

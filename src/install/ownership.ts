@@ -15,7 +15,7 @@ export interface OwnedJson {
 }
 
 /** What floe-dev reads of a namespace to judge it (every kind of object it makes, and pods). */
-export const OWNERSHIP_TYPES = 'deployments,statefulsets,jobs,services,configmaps,secrets,persistentvolumeclaims,pods';
+export const OWNERSHIP_TYPES = 'deployments,statefulsets,jobs,services,configmaps,secrets,persistentvolumeclaims,replicasets,pods';
 
 export interface NamespaceOwnership {
   /** absent: floe-dev creates it; ours: floe-dev created it; theirs: it was there before floe-dev. */
@@ -45,8 +45,8 @@ function ref(o: OwnedJson): string {
 }
 
 export function namespaceOwnership(namespace: OwnedJson | undefined, objects: readonly OwnedJson[]): NamespaceOwnership {
-  // A pod a controller made is named through its controller (listed too); bare pods count themselves.
-  const relevant = objects.filter((o) => !isKubernetesOwn(o) && !(o.kind === 'Pod' && (o.metadata?.ownerReferences?.length ?? 0) > 0));
+  // What a controller made (a Deployment's ReplicaSets, their pods) is named through its owner, listed too.
+  const relevant = objects.filter((o) => !isKubernetesOwn(o) && (o.metadata?.ownerReferences?.length ?? 0) === 0);
   return {
     namespace: namespace === undefined ? 'absent' : isOurs(namespace) ? 'ours' : 'theirs',
     terminating: namespace?.status?.phase === 'Terminating' || Boolean(namespace?.metadata?.deletionTimestamp),

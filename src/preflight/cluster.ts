@@ -14,14 +14,15 @@ export interface Permission {
 }
 
 /**
- * What floe-dev does on a cluster: server-side apply (create + patch), pruning and `down` (delete), reading for
- * readiness (list), and port-forwards (create pods/portforward).
+ * What floe-dev does on a cluster: server-side apply (create + patch), pruning and `down` (delete), watching pods
+ * for readiness (list), and port-forwards (create pods/portforward). Reading the other kinds is not asked on its
+ * own: every built-in role that may change them (admin, edit) may read them.
  */
 export const NAMESPACED_RESOURCES = ['deployments.apps', 'statefulsets.apps', 'jobs.batch', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims'] as const;
 
 export function requiredPermissions(): Permission[] {
   const out: Permission[] = ['create', 'patch', 'delete'].map((verb) => ({ verb, resource: 'namespaces', clusterScoped: true }));
-  for (const resource of NAMESPACED_RESOURCES) for (const verb of ['create', 'patch', 'delete', 'list']) out.push({ verb, resource });
+  for (const resource of NAMESPACED_RESOURCES) for (const verb of ['create', 'patch', 'delete']) out.push({ verb, resource });
   out.push({ verb: 'list', resource: 'pods' }, { verb: 'create', resource: 'pods', subresource: 'portforward' });
   return out;
 }

@@ -94,7 +94,8 @@ export function existingDownStep(outcome: DownOutcome): Step {
 
 /** Deletes what carries floe-dev's label (workloads first, their pods go with them). */
 async function deleteOurObjects(ctx: Context, kubectl: Kubectl, ns: string): Promise<string[]> {
-  const types = OWNERSHIP_TYPES.split(',').filter((t) => t !== 'pods').join(',');
+  // Workloads and what floe-dev applies; ReplicaSets and pods go with their owners.
+  const types = OWNERSHIP_TYPES.split(',').filter((t) => t !== 'pods' && t !== 'replicasets').join(',');
   const ours = await kubectl.list<OwnedJson>(types, { namespace: ns, selector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}` });
   const refs = ours.map((o) => `${(o.kind ?? '').toLowerCase()}/${o.metadata?.name ?? ''}`).filter((r) => !r.endsWith('/'));
   if (refs.length === 0) return [];

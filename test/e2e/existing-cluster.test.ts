@@ -155,3 +155,31 @@ describe('floe-dev on an existing cluster', { timeout: 60_000 }, () => {
     expectOnlyTheUsersContext(h(), c.kubeconfig, c.context);
   });
 });
+
+describe('the fakes for an existing cluster', { timeout: 30_000 }, () => {
+  const h = useHarness({ scenario: { nodes: 'state', auth: { deny: ['create pods/portforward', 'delete secrets in locked'] } } });
+
+  it('answer kubectl auth can-i as kubectl does, list StorageClasses, and keep the cluster out of kind\'s reach', async () => {
+    const c = h().existingCluster({ storageClasses: [{ name: 'fast', default: true, provisioner: 'pd.csi.storage.gke.io' }], nodes: [{ arch: 'arm64', allocatableMemory: '31Gi' }] });
+    const can = (args: string[]) => h().tool('kubectl', [...c.kubectlArgs, 'auth', 'can-i', ...args]);
+    expect(await can(['create', 'pods', '--subresource', 'portforward', '-n', 'x'])).toMatchObject({ exitCode: 1, stdout: 'no\n' });
+    expect(await can(['create', 'pods', '-n', 'x'])).toMatchObject({ exitCode: 0, stdout: 'yes\n' });
+    expect(await can(['delete', 'secrets', '-n', 'locked'])).toMatchObject({ exitCode: 1, stdout: 'no\n' });
+    expect(await can(['delete', 'secrets', '-n', 'open'])).toMatchObject({ exitCode: 0 });
+    expect((await can(['get', 'widgets', '-n', 'x'])).stderr).toContain("Warning: the server doesn't have a resource type 'widgets'");
+
+    const sc = JSON.parse((await h().tool('kubectl', [...c.kubectlArgs, 'get', 'storageclass', '-o', 'json'])).stdout) as { items: Obj[] };
+    expect(sc.items.map((x) => [x.metadata.name, x.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'], x.provisioner])).toEqual([['fast', 'true', 'pd.csi.storage.gke.io']]);
+    const nodes = JSON.parse((await h().tool('kubectl', [...c.kubectlArgs, 'get', 'nodes', '-o', 'json'])).stdout) as { items: Obj[] };
+    expect(nodes.items.map((n) => [n.status.nodeInfo.architecture, n.status.allocatable.memory])).toEqual([['arm64', '31Gi']]);
+
+    // kind does not know it: not listed, and not deleted by `kind delete cluster` of its name.
+    expect((await h().tool('kind', ['get', 'clusters'])).stdout).toBe('');
+    await h().tool('kind', ['delete', 'cluster', '--name', c.name]);
+    expect(h().state.cluster(c.name)?.status).toBe('running');
+    // A kind cluster has kind's default class.
+    const kind = await h().createCluster();
+    const kindSc = JSON.parse((await h().tool('kubectl', [...kind.kubectlArgs, 'get', 'sc', '-o', 'json'])).stdout) as { items: Obj[] };
+    expect(kindSc.items.map((x) => x.metadata.name)).toEqual(['standard']);
+  });
+});
