@@ -266,25 +266,54 @@ export const permissionsCheck = clusterCheck('permissions', 'Permissions', async
   return evaluatePermissions(answers, { namespace: ns, context: existingTarget(ctx).context, namespaceExists: nsExists });
 });
 
+/**
+ * StorageClasses and nodes are cluster-scoped: a user whose rights are bound in one namespace may not list them.
+ * That is a warning (floe-dev cannot judge, the install may still work), not a missing prerequisite.
+ */
+function notListable(what: string, error: unknown): Finding | undefined {
+  const reason = error instanceof CommandError ? error.reason || error.message : '';
+  if (!/forbidden/i.test(reason)) return undefined;
+  return { status: 'warn', detail: `not checked: this context may not list ${what} (${reason.split('\n').at(-1)})`, fix: `ask your cluster admin, or check yourself that ${what === 'nodes' ? 'the nodes have the memory and architecture the platform needs' : 'the cluster has a default StorageClass'}` };
+}
+
 export const storageClassCheck = clusterCheck('storage-class', 'StorageClass', async (kubectl, { ctx }) => {
-  const classes = await kubectl.list<StorageClassJson>('storageclasses', { timeoutMs: 15_000 });
+  let classes: StorageClassJson[];
+  try {
+    classes = await kubectl.list<StorageClassJson>('storageclasses', { timeoutMs: 15_000 });
+  } catch (error) {
+    const finding = notListable('StorageClasses', error);
+    if (finding) return finding;
+    throw error;
+  }
   // StatefulSets are the services that claim volumes (databases, MinIO, Prometheus, Cube Store).
   const needsVolumes = selectServices(ctx.config).some((s) => s.kind === 'StatefulSet');
   return evaluateStorageClasses(classes, needsVolumes, existingTarget(ctx).context);
 });
 
-/** The nodes, read once for the architecture and memory checks. */
-async function clusterNodes(env: PreflightEnv, kubectl: Kubectl): Promise<NodeFacts> {
-  const cached = env.ctx.cache.get('cluster.nodes') as Promise<NodeFacts> | undefined;
+/** The nodes, read once for the architecture and memory checks; a Finding when this context may not list them. */
+async function clusterNodes(env: PreflightEnv, kubectl: Kubectl): Promise<NodeFacts | Finding> {
+  const cached = env.ctx.cache.get('cluster.nodes.read') as Promise<NodeFacts | Finding> | undefined;
   if (cached) return cached;
   const facts = kubectl.list<NodeJson>('nodes', { timeoutMs: 15_000 }).then(nodeFacts);
-  env.ctx.cache.set('cluster.nodes', facts);
-  return facts;
+  // What preflightStep reads for the architecture (absent when the nodes could not be listed).
+  env.ctx.cache.set('cluster.nodes', facts.catch(() => undefined));
+  const read = facts.catch((error: unknown) => {
+    const finding = notListable('nodes', error);
+    if (finding) return finding;
+    throw error;
+  });
+  env.ctx.cache.set('cluster.nodes.read', read);
+  return read;
+}
+
+function isFinding(x: NodeFacts | Finding): x is Finding {
+  return 'status' in x;
 }
 
 /** The nodes' architecture decides the architecture-dependent choices, as the engine's does for kind. */
 export const clusterArchitectureCheck = clusterCheck('architecture', 'Architecture', async (kubectl, env) => {
   const facts = await clusterNodes(env, kubectl);
+  if (isFinding(facts)) return facts;
   const arch = clusterArchitecture(facts);
   if (!arch) return { status: 'fail', detail: 'no Ready, schedulable node to run on', fix: 'ask your cluster admin: `kubectl get nodes` shows why' };
   const config = forArchitecture(env.ctx.config, arch);
@@ -298,7 +327,10 @@ export const clusterArchitectureCheck = clusterCheck('architecture', 'Architectu
   return mixed ? { ...finding, status: finding.status === 'ok' ? 'warn' : finding.status, detail: `${finding.detail}; the nodes mix ${[...new Set(facts.usable.map((n) => n.arch))].join(' and ')}: a pod may land on either`, fix: finding.fix ?? 'pin the platform to one architecture with a node selector, or use a pool of one architecture' } : finding;
 });
 
-export const clusterMemoryCheck = clusterCheck('memory', 'Memory', async (kubectl, env) => evaluateClusterMemory(await clusterNodes(env, kubectl), env.memoryNeeds));
+export const clusterMemoryCheck = clusterCheck('memory', 'Memory', async (kubectl, env) => {
+  const facts = await clusterNodes(env, kubectl);
+  return isFinding(facts) ? facts : evaluateClusterMemory(facts, env.memoryNeeds);
+});
 
 /** doctor, existing cluster: the namespace holds nothing floe-dev did not make (up refuses it otherwise, exit 2). */
 export const namespaceCheck = clusterCheck('namespace', 'Namespace', async (kubectl, { ctx }) => {

@@ -156,6 +156,21 @@ describe('floe-dev on an existing cluster', { timeout: 60_000 }, () => {
   });
 });
 
+describe('floe-dev on an existing cluster where nodes and StorageClasses are not the user\'s to list', { timeout: 30_000 }, () => {
+  const h = useHarness({ tools: ['kubectl'], scenario: { ...SCENARIO, auth: { deny: ['list nodes', 'list storageclasses'] } } });
+
+  it('warns that it could not judge them instead of stopping', async () => {
+    const c = h().existingCluster();
+    const nodes = await h().tool('kubectl', [...c.kubectlArgs, 'get', 'nodes', '-o', 'json']);
+    expect(nodes).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('Error from server (Forbidden): nodes is forbidden: User "me" cannot list resource "nodes" in API group "" at the cluster scope') });
+    const doctor = await h().floeDev(['doctor', '--json', '--context', c.context], { env: await forwardEnv() });
+    const checks = (JSON.parse(doctor.stdout) as { checks: { id: string; status: string; detail: string }[] }).checks;
+    expect(Object.fromEntries(checks.map((x) => [x.id, x.status]))).toMatchObject({ architecture: 'warn', memory: 'warn', 'storage-class': 'warn', permissions: 'ok' });
+    expect(checks.find((x) => x.id === 'memory')?.detail).toContain('may not list nodes');
+    expect(doctor.exitCode).toBe(0);
+  });
+});
+
 describe('the fakes for an existing cluster', { timeout: 30_000 }, () => {
   const h = useHarness({ scenario: { nodes: 'state', auth: { deny: ['create pods/portforward', 'delete secrets in locked'] } } });
 
