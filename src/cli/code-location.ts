@@ -35,13 +35,14 @@ export const codeLocationCommand = defineCommand<Args>({
     }
     // Only the orchestrator: nothing of the other components is looked at or changed.
     const ctx = await createContext(args, io, { component: ['orchestrator'] });
-    const [{ runSteps }, cl, { imagesStep }, { installStep }, { platformImages }, { kindFor, readClusterRecord }] = await Promise.all([
+    const [{ runSteps }, cl, { imagesStep }, { installStep }, { platformImages }, { kindFor, readClusterRecord }, { registryImages, registryStep }] = await Promise.all([
       import('../steps/run-steps.js'),
       import('../steps/code-location.js'),
       import('../steps/images.js'),
       import('../steps/install.js'),
       import('../steps/up.js'),
       import('../steps/cluster.js'),
+      import('../steps/registry.js'),
     ]);
     const location = cl.findCodeLocation(ctx.config, args.name);
     if (args.image !== undefined) ctx.config = cl.withCodeLocationImage(ctx.config, location, args.image);
@@ -60,8 +61,11 @@ export const codeLocationCommand = defineCommand<Args>({
       }
       await runSteps(
         [
-          // The orchestrator's images, the reloaded one among them: a rebuilt image is loaded, the rest found in place.
-          imagesStep(platformImages),
+          // registry.enabled: the registry running and wired (as up leaves it).
+          registryStep,
+          // The orchestrator's images, the reloaded one among them: a rebuilt image is loaded (or pushed to the
+          // local registry, the Deployment then naming its new digest), the rest found in place.
+          imagesStep(platformImages, (c) => [...registryImages(c), ...(c.config.registry.enabled && args.image ? [args.image] : [])]),
           // Its Deployment rolls when the image (or its ID) changed; waited for as up waits, with its diagnosis.
           installStep({ partial: true }),
           cl.reloadStep(location),

@@ -4,14 +4,17 @@ import { acquireLock } from '../state/lock.js';
 import { defineCommand } from './command.js';
 import { createContext } from './context.js';
 
-export const downCommand = defineCommand<{ keepCluster: boolean }>({
+export const downCommand = defineCommand<{ keepCluster: boolean; keepRegistry: boolean }>({
   command: 'down',
   describe: 'Stop the forwards and delete the cluster (or only the namespace with --keep-cluster)',
   builder: (y) =>
-    y.option('keep-cluster', { type: 'boolean', default: false, describe: 'Delete only the platform namespace, keep the cluster' }) as never,
+    y
+      .option('keep-cluster', { type: 'boolean', default: false, describe: 'Delete only the platform namespace, keep the cluster' })
+      .option('keep-registry', { type: 'boolean', default: false, describe: 'Keep the local registry container and the images pushed to it' }) as never,
   examples: [
     ['$0 down', 'delete the cluster and its state'],
     ['$0 down --keep-cluster', 'remove the platform but keep the cluster (faster next up)'],
+    ['$0 down --keep-registry', 'delete the cluster but keep the local registry and its images'],
     ['$0 down --json', 'the same, and a JSON document of what was removed'],
   ],
   run: async (args, io) => {
@@ -22,7 +25,7 @@ export const downCommand = defineCommand<{ keepCluster: boolean }>({
       const { targetOf } = await import('../target.js');
       const target = targetOf(ctx);
       const outcome = emptyOutcome(target.mode === 'kind' ? ctx.config.cluster.name : target.context);
-      await runSteps(downSteps({ keepCluster: args.keepCluster, existing: target.mode === 'existing' }, outcome), ctx);
+      await runSteps(downSteps({ keepCluster: args.keepCluster, keepRegistry: args.keepRegistry, existing: target.mode === 'existing' }, outcome), ctx);
       if (ctx.output === 'json') io.stdout(`${JSON.stringify({ ok: true, ...outcome }, null, 2)}\n`);
       else io.stdout(`${describeOutcome(outcome)}\n`);
     } finally {

@@ -97,6 +97,13 @@ const codeLocation = z
 export const DEFAULT_NODE_IMAGE =
   'kindest/node:v1.33.4@sha256:25a6018e48dfcaee478f4a59af81157a437f15e6e140bf103f85a2e7cd0cbbf2';
 
+/**
+ * The local registry's image: the Docker official image `registry` 3.1.2, distribution/distribution v3.1.2
+ * (docker-library/official-images library/registry: "Tags: 3.1.2, 3.1, 3, latest", amd64 and arm64v8 among its
+ * architectures). It listens on :5000 and keeps its data under /var/lib/registry.
+ */
+export const DEFAULT_REGISTRY_IMAGE = 'registry:3.1.2';
+
 export const configSchema = z.strictObject({
   cluster: z
     .strictObject({
@@ -173,6 +180,16 @@ export const configSchema = z.strictObject({
       pullConcurrency: wholeNumber(1, 16, 'a number of images').default(4),
     })
     .prefault({}),
+  /** A local OCI registry next to the cluster: your images are pushed there (only changed layers move). */
+  registry: z
+    .strictObject({
+      enabled: booleanValue.default(false),
+      /** Published on 127.0.0.1 only; pods name images localhost:<port>/... */
+      port: port.default(5001),
+      /** The registry's own image (a mirror of it, or a build of your own). */
+      image: imageRef.default(DEFAULT_REGISTRY_IMAGE),
+    })
+    .prefault({}),
   forwards: z
     .strictObject({
       dagster: port.default(3000),
@@ -212,6 +229,12 @@ export const configSchema = z.strictObject({
       smoke: duration.default('60s'),
     })
     .prefault({}),
+}).superRefine((c, ctx) => {
+  // The local registry listens on this machine's 127.0.0.1 and is wired into kind's nodes: a cluster floe-dev did
+  // not create cannot reach it.
+  if (c.cluster.existing && c.registry.enabled) {
+    ctx.addIssue({ code: 'custom', path: ['registry', 'enabled'], input: true, message: 'applies to kind clusters only: an existing cluster cannot reach a registry on 127.0.0.1 of this machine (push your images to a registry it reaches instead)' });
+  }
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,5 +1,5 @@
 // The platform on amd64 and arm64: the choices made per architecture, what to tell the user, every image to check.
-import { DEFAULT_NODE_IMAGE, type Config } from '../config/schema.js';
+import { DEFAULT_NODE_IMAGE, DEFAULT_REGISTRY_IMAGE, type Config } from '../config/schema.js';
 import { CATALOG } from './catalog.js';
 import type { ServiceName } from './names.js';
 import { resolveImage } from './overrides.js';
@@ -102,6 +102,8 @@ export function imageExpectations(): ImageExpectation[] {
   add({ image: CUBESTORE_ARM64_IMAGE, usedBy: ['cubestore (arm64 alternative)'], architectures: ['arm64'] });
   // kind's node image, pinned by the digest its release notes list.
   add({ image: DEFAULT_NODE_IMAGE, usedBy: ['kind node'], architectures: ARCHITECTURES });
+  // The local registry (registry.enabled), run on the engine next to the node.
+  add({ image: DEFAULT_REGISTRY_IMAGE, usedBy: ['local registry'], architectures: ARCHITECTURES });
   const postgres = byImage.get(POSTGRES_IMAGE);
   if (postgres) postgres.publishedDigest = POSTGRES_INDEX_DIGEST;
   return [...byImage.values()];

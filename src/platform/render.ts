@@ -15,6 +15,8 @@ export interface RenderInput {
   credentials: PlatformCredentials;
   /** Host image IDs by reference (`up` knows them after its images step). */
   imageIds?: Readonly<Record<string, string>>;
+  /** Images pushed to the local registry: reference → what pods run (localhost:<port>/...@sha256:...). */
+  imageRefs?: Readonly<Record<string, string>>;
 }
 
 /** Checks every `services.<name>` override, selected or not, so a mistake never waits for the day it is used. */
@@ -29,6 +31,7 @@ export function renderContext(
   credentials: PlatformCredentials,
   selected: readonly ServiceDefinition[],
   imageIds?: Readonly<Record<string, string>>,
+  imageRefs?: Readonly<Record<string, string>>,
 ): RenderContext {
   return {
     config,
@@ -38,6 +41,7 @@ export function renderContext(
     image: (name) => resolveImage(config, name),
     resources: (name) => resolveResources(config, name),
     ...(imageIds ? { imageIds } : {}),
+    ...(imageRefs ? { imageRefs } : {}),
   };
 }
 
@@ -55,10 +59,10 @@ export interface RenderedPlatform {
 }
 
 /** The platform split by service, for an install that applies each service once its dependencies are ready. */
-export function renderPlatformByService({ config, credentials, imageIds }: RenderInput): RenderedPlatform {
+export function renderPlatformByService({ config, credentials, imageIds, imageRefs }: RenderInput): RenderedPlatform {
   validateOverrides(config);
   const selected = selectServices(config);
-  const ctx = renderContext(config, credentials, selected, imageIds);
+  const ctx = renderContext(config, credentials, selected, imageIds, imageRefs);
   return {
     namespace: namespaceObject(config.namespace),
     secrets: renderSecrets(

@@ -133,6 +133,11 @@ export interface RenderContext {
    * the same tag then rolls the pods that run it (the code locations annotate their pods with it).
    */
   imageIds?: Readonly<Record<string, string>>;
+  /**
+   * Images pushed to the local registry (registry.enabled), by the reference the configuration names: what the
+   * pods run instead, pinned by digest (`localhost:<port>/...@sha256:...`) so that a new push rolls them.
+   */
+  imageRefs?: Readonly<Record<string, string>>;
 }
 
 /** A Deployment, StatefulSet or Job of a service, by name. */

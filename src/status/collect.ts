@@ -10,7 +10,7 @@ import type { ServiceDefinition } from '../platform/types.js';
 import { Kind } from '../tools/kind.js';
 import { Kubectl } from '../tools/kubectl.js';
 import { kubectlHint, targetOf } from '../target.js';
-import { serviceLabel, serviceOk, type ServiceStatus, type StatusReport } from './layout.js';
+import { serviceLabel, serviceOk, type RegistryStatus, type ServiceStatus, type StatusReport } from './layout.js';
 import type { IPod } from 'kubernetes-models/v1';
 import { evaluateWorkload, type Workload } from '../readiness/evaluate.js';
 
@@ -29,10 +29,11 @@ export async function collectStatus(ctx: Context): Promise<StatusReport> {
   }
   const kubectl = new Kubectl(ctx.tools.runner, ctx.tools.kubectlPath, target.kubeconfig, target.context, { signal: ctx.signal });
   const ns = ctx.config.namespace;
-  const [version, objects, forwards] = await Promise.all([
+  const [version, objects, forwards, registry] = await Promise.all([
     kubectl.serverVersion(),
     kubectl.list<Workload | IPod>('deployments,statefulsets,jobs,pods', { namespace: ns, selector: 'app.kubernetes.io/managed-by=floe-dev' }),
     forwardsStatus(ctx),
+    ctx.config.registry.enabled ? registryStatus(ctx) : undefined,
   ]);
   const pods = objects.filter((o): o is IPod => o.kind === 'Pod');
   const workloads = objects.filter((o): o is Workload => o.kind !== 'Pod');
@@ -43,7 +44,7 @@ export async function collectStatus(ctx: Context): Promise<StatusReport> {
     services: statuses.filter((_, i) => services[i]!.component === component),
   }));
   return {
-    ok: statuses.every(serviceOk) && forwards.forwards.every((f) => f.state === 'up'),
+    ok: statuses.every(serviceOk) && forwards.forwards.every((f) => f.state === 'up') && (!registry || registry.state === 'up'),
     platform: 'floe-dev',
     cluster: target.mode === 'kind' ? { name, kind: 'kind', kubernetesVersion: version } : { name: target.context, kind: 'existing', context: target.context, kubernetesVersion: version },
     namespace: ns,
@@ -52,7 +53,26 @@ export async function collectStatus(ctx: Context): Promise<StatusReport> {
     components,
     ...(forwards.supervisor ? { supervisor: forwards.supervisor } : {}),
     forwards: forwards.forwards,
+    ...(registry ? { registry } : {}),
   };
+}
+
+/** The registry container's state, and whether it answers GET /v2/ on 127.0.0.1:<port>. */
+async function registryStatus(ctx: Context): Promise<RegistryStatus> {
+  const { registryContainerName, registryHost } = await import('../registry/registry.js');
+  const { port } = ctx.config.registry;
+  const container = registryContainerName(ctx.config.cluster.name);
+  const base = { url: `http://${registryHost(port)}`, container };
+  try {
+    const docker = await ctx.tools.docker();
+    const c = await docker.inspectContainer(container, ctx.signal);
+    if (!c) return { ...base, state: 'missing', reason: 'floe-dev up creates it' };
+    if (!c.running) return { ...base, state: 'down', reason: `container ${c.status}${c.error ? `: ${c.error}` : ''}` };
+    const r = await ctx.tools.http.request({ url: `http://127.0.0.1:${port}/v2/`, timeoutMs: HEALTH_TIMEOUT_MS, retries: 0, signal: ctx.signal });
+    return r.status === 200 || r.status === 401 ? { ...base, state: 'up' } : { ...base, state: 'down', reason: `GET /v2/ answered ${r.status}` };
+  } catch (error) {
+    return { ...base, state: 'unknown', reason: (error as Error).message };
+  }
 }
 
 async function serviceStatus(ctx: Context, def: ServiceDefinition, workloads: readonly Workload[], pods: readonly IPod[], forwards: readonly ForwardView[]): Promise<ServiceStatus> {

@@ -32,6 +32,16 @@ export interface StatusReport {
   components: { name: ComponentName; services: ServiceStatus[] }[];
   supervisor?: { pid: number; running: boolean; log: string };
   forwards: ForwardView[];
+  /** The local registry (registry.enabled only). */
+  registry?: RegistryStatus;
+}
+
+export interface RegistryStatus {
+  url: string;
+  container: string;
+  /** `up`: running and answering GET /v2/; `down`: not running (or not answering); `missing`: no container. */
+  state: 'up' | 'down' | 'missing' | 'unknown';
+  reason?: string;
 }
 
 /** What each service is called under its component in the layout. */
@@ -93,6 +103,10 @@ export function formatStatus(r: StatusReport): string {
   }
   lines.push('Forwards:');
   lines.push(...formatForwardLines(r.forwards));
+  if (r.registry) {
+    lines.push('Registry:');
+    lines.push(`  ${r.registry.url}  (${r.registry.state}${r.registry.reason ? `: ${r.registry.reason}` : ''}; container ${r.registry.container})`);
+  }
   lines.push('', r.kubectl);
   return `${lines.join('\n')}\n`;
 }

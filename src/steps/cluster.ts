@@ -28,6 +28,10 @@ export interface WantedCluster {
   yaml: string;
   hash: string;
   nodeImage: string;
+  /** Other configs a cluster may have been made from and still be reused (see platform/kind-config.ts). */
+  accepts?: string[];
+  /** Why a cluster made from another config will not do, by that config's hash. */
+  driftReasons?: Record<string, string>;
 }
 
 export interface ClusterOptions {
@@ -89,7 +93,7 @@ export async function ensureCluster(ctx: Context, options: ClusterOptions, repor
         hint: `leave it alone and use another name (--cluster floe-dev-2), or replace it: floe-dev up --cluster ${name} --recreate`,
       });
     }
-    if (record.configHash !== wanted.hash) {
+    if (record.configHash !== wanted.hash && !wanted.accepts?.includes(record.configHash)) {
       throw new FloeError(`cluster "${name}" was created from a different configuration than the one wanted now (${describeDrift(record, wanted)})`, {
         hint: `floe-dev up --recreate deletes and recreates it (data inside the cluster is lost); or put the old settings back`,
       });
@@ -196,6 +200,8 @@ export { userKubeconfig } from '../target.js';
 
 export function describeDrift(record: ClusterRecord, wanted: WantedCluster): string {
   if (record.nodeImage !== wanted.nodeImage) return `node image ${record.nodeImage} → ${wanted.nodeImage}`;
+  const known = wanted.driftReasons?.[record.configHash];
+  if (known) return known;
   return 'the kind cluster configuration changed';
 }
 

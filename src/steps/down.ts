@@ -6,6 +6,7 @@ import { FloeError, PrerequisiteError } from '../errors.js';
 import { readForwardRecord, stopForwards } from '../forward/state.js';
 import { deleteClusterAndState, kindFor, kubectlFor, readClusterRecord } from './cluster.js';
 import { existingDownStep } from './existing.js';
+import { removeRegistryStep, type RegistryRemoval } from './registry.js';
 import type { Step } from './step.js';
 
 /** What `down` did, step by step: printed as text, or as the `--json` document. */
@@ -21,12 +22,14 @@ export interface DownOutcome {
   kubeconfigEntries: string[];
   /** The cluster's state folder and the files it held, when it was removed. */
   stateFolder: { path: string; files: string[] } | null;
+  /** The local registry container (`<cluster>-registry`): removed, kept (--keep-registry), absent, ... */
+  registry: RegistryRemoval | null;
   /** An existing cluster (cluster.existing): the cluster is never deleted, only floe-dev's namespace or objects. */
   existing?: { context: string; namespaceDeleted: boolean; objectsDeleted: string[] };
 }
 
 export function emptyOutcome(cluster: string): DownOutcome {
-  return { cluster, forwards: { stopped: false, pid: null }, kindCluster: null, namespace: null, kubeconfigEntries: [], stateFolder: null };
+  return { cluster, forwards: { stopped: false, pid: null }, kindCluster: null, namespace: null, kubeconfigEntries: [], stateFolder: null, registry: null };
 }
 
 export function stopForwardsStep(outcome: DownOutcome): Step {
@@ -102,13 +105,18 @@ export function deleteNamespaceStep(outcome: DownOutcome): Step {
   };
 }
 
-export function downSteps(options: { keepCluster: boolean; existing?: boolean }, outcome: DownOutcome): Step[] {
+export function downSteps(options: { keepCluster: boolean; keepRegistry?: boolean; existing?: boolean }, outcome: DownOutcome): Step[] {
+  if (options.existing) {
+    // An existing cluster: floe-dev's namespace or objects only, never the cluster (and no local registry there).
+    return [stopForwardsStep(outcome), existingDownStep(outcome)];
+  }
   return [
     // Stop the port-forwards first: they would otherwise log errors as their pods go away.
     stopForwardsStep(outcome),
-    // The whole cluster, or with --keep-cluster only the platform's namespace; on an existing cluster only
-    // floe-dev's namespace or objects, never the cluster.
-    options.existing ? existingDownStep(outcome) : options.keepCluster ? deleteNamespaceStep(outcome) : deleteClusterStep(outcome),
+    // The whole cluster, or with --keep-cluster only the platform's namespace.
+    options.keepCluster ? deleteNamespaceStep(outcome) : deleteClusterStep(outcome),
+    // The local registry container, unless --keep-registry (its images then survive for the next cluster).
+    removeRegistryStep({ keep: options.keepRegistry ?? false }, (r) => (outcome.registry = r)),
   ];
 }
 
@@ -121,6 +129,7 @@ export function describeOutcome(outcome: DownOutcome): string {
   if (outcome.existing?.objectsDeleted.length) parts.push(`floe-dev's ${outcome.existing.objectsDeleted.length} objects in namespace ${outcome.namespace?.name ?? ''}`);
   for (const file of outcome.kubeconfigEntries) parts.push(`its context in ${file}`);
   if (outcome.stateFolder) parts.push(`its state folder ${outcome.stateFolder.path}`);
+  if (outcome.registry === 'removed') parts.push(`the registry container ${outcome.cluster}-registry`);
   if (outcome.existing) {
     const removed = parts.length > 0 ? `Removed ${joinAnd(parts)}` : "Nothing of floe-dev's to remove";
     return `${removed} (existing cluster, context ${outcome.existing.context}: the cluster and your kubeconfig are untouched).`;

@@ -5,6 +5,8 @@ import type { Context } from '../context.js';
 import { FloeError, withContext } from '../errors.js';
 import { parseCrictlImages, planLoad, type NodeImages } from '../images/refs.js';
 import { architectureFix } from '../platform/architecture.js';
+import { pushImages, type PushedImage } from '../registry/push.js';
+import { describePush, type PushSummary } from '../registry/registry.js';
 import type { DockerApi, KindNode } from '../tools/docker.js';
 import { kindFor } from './cluster.js';
 import type { Step, StepReporter } from './step.js';
@@ -16,10 +18,17 @@ export interface ImagesResult {
   present: string[];
   /** Each image's ID on the host (what the node gets), by reference. */
   ids: Record<string, string>;
+  /** Images pushed to the local registry instead of side-loaded (registry.enabled). */
+  pushed: PushedImage[];
+  /** What pods run for each pushed image: reference → localhost:<port>/...@sha256:... */
+  refs: Record<string, string>;
 }
 
-/** The `up` step: `images` computes the platform's image list from the context (the catalog's job). */
-export function imagesStep(images: (ctx: Context) => string[]): Step {
+/**
+ * The `up` step: `images` computes the platform's image list from the context (the catalog's job); `toPush`
+ * those of them that go to the local registry instead of the node (when it is on).
+ */
+export function imagesStep(images: (ctx: Context) => string[], toPush: (ctx: Context) => string[] = () => []): Step {
   return {
     title: 'Images',
     run: async (ctx, report) => {
@@ -31,7 +40,7 @@ export function imagesStep(images: (ctx: Context) => string[]): Step {
         return;
       }
       try {
-        const result = await ensureImages(ctx, images(ctx), report);
+        const result = await ensureImages(ctx, images(ctx), report, { push: toPush(ctx) });
         ctx.cache.set('images', result);
       } catch (error) {
         throw withContext('images', error);
@@ -40,29 +49,49 @@ export function imagesStep(images: (ctx: Context) => string[]): Step {
   };
 }
 
-/** Makes every image present on the host, then in every node of the cluster (unless `images.load` is off). */
-export async function ensureImages(ctx: Context, wanted: readonly string[], report: StepReporter): Promise<ImagesResult> {
+/**
+ * Makes every image present on the host, then in every node of the cluster (unless `images.load` is off); the
+ * images in `options.push` go to the local registry instead (registry.enabled), where only changed layers move.
+ */
+export async function ensureImages(ctx: Context, wanted: readonly string[], report: StepReporter, options: { push?: readonly string[] } = {}): Promise<ImagesResult> {
   const refs = [...new Set(wanted)];
   const docker = await ctx.tools.docker();
   const hostIds = await ensureOnHost(ctx, docker, refs, report);
   const pulled = refs.filter((r) => hostIds.pulled.has(r));
   await checkArchitectures(ctx, docker, refs);
+  const toPush = ctx.config.registry.enabled ? refs.filter((r) => options.push?.includes(r)) : [];
+  const pushed = toPush.length > 0 ? await pushImages(docker, toPush, ctx.config.registry.port, (t) => report.progress(t), ctx.signal) : [];
+  const pushedRefs = Object.fromEntries(pushed.map((p) => [p.source, p.pinned]));
+  const pushText = pushed.length > 0 ? `${pushed.length} pushed to the registry (${describePush(mergeSummaries(pushed))}), ` : '';
   if (!ctx.config.images.load) {
-    report.done(`Images: ${refs.length} on the host${pulled.length ? ` (${pulled.length} pulled)` : ''}; side-loading is off (images.load: false)`);
-    return { pulled, loaded: [], present: [], ids: Object.fromEntries(hostIds.ids) };
+    report.done(`Images: ${pushText}${refs.length} on the host${pulled.length ? ` (${pulled.length} pulled)` : ''}; side-loading is off (images.load: false)`);
+    return { pulled, loaded: [], present: [], ids: Object.fromEntries(hostIds.ids), pushed, refs: pushedRefs };
+  }
+  const loadIds = new Map([...hostIds.ids].filter(([r]) => !toPush.includes(r)));
+  if (loadIds.size === 0) {
+    report.done(`Images: ${pushText.replace(/, $/, '')}${pulled.length ? `, ${pulled.length} pulled` : ''}`);
+    return { pulled, loaded: [], present: [], ids: Object.fromEntries(hostIds.ids), pushed, refs: pushedRefs };
   }
 
   report.progress('checking which images the node already holds');
   const nodes = await nodeImages(ctx, docker);
-  const plan = planLoad(hostIds.ids, nodes);
+  const plan = planLoad(loadIds, nodes);
   if (plan.load.length > 0) {
     report.progress(`loading ${plan.load.length} image${plan.load.length === 1 ? '' : 's'} into the node: ${plan.load.join(', ')}`);
     await sideLoad(ctx, docker, plan.load);
   }
   report.done(
-    `Images: ${plan.load.length} loaded, ${plan.present.length} already in the node${pulled.length ? `, ${pulled.length} pulled` : ''}`,
+    `Images: ${pushText}${plan.load.length} loaded, ${plan.present.length} already in the node${pulled.length ? `, ${pulled.length} pulled` : ''}`,
   );
-  return { pulled, loaded: plan.load, present: plan.present, ids: Object.fromEntries(hostIds.ids) };
+  return { pulled, loaded: plan.load, present: plan.present, ids: Object.fromEntries(hostIds.ids), pushed, refs: pushedRefs };
+}
+
+function mergeSummaries(pushed: readonly PushedImage[]): PushSummary {
+  return {
+    pushed: pushed.flatMap((p) => p.summary.pushed),
+    existed: pushed.flatMap((p) => p.summary.existed),
+    mounted: pushed.flatMap((p) => p.summary.mounted),
+  };
 }
 
 /** Image IDs on the host; missing images are pulled, `pullConcurrency` at a time. */

@@ -78,8 +78,9 @@ export async function install(ctx: Context, options: InstallOptions, report: Ste
   const namespace = config.namespace;
   const { credentials } = ensureCredentials(ctx.paths.credentials);
   // The images step's host IDs: a code location rebuilt under the same tag rolls its pods.
-  const imageIds = (ctx.cache.get('images') as { ids?: Record<string, string> } | undefined)?.ids;
-  const rendered = renderPlatformByService({ config, credentials, imageIds });
+  // Images pushed to the local registry run from there, pinned by digest.
+  const images = ctx.cache.get('images') as { ids?: Record<string, string>; refs?: Record<string, string> } | undefined;
+  const rendered = renderPlatformByService({ config, credentials, imageIds: images?.ids, imageRefs: images?.refs });
   const kubectl = kubectlFor(ctx);
   const started = ctx.clock.now();
 

@@ -53,6 +53,7 @@ import { kubectlFor } from './cluster.js';
 import { ownershipProblem, readOwnership } from './existing.js';
 import { ociArchitecture, type DockerApi, type EngineInfo } from '../tools/docker.js';
 import { CommandNotFoundError, type Runner } from '../tools/runner.js';
+import { registryPortCheck } from './registry.js';
 import type { Step } from './step.js';
 
 /** The operating system as preflight sees it; injected so doctor is tested without touching real ports and disks. */
@@ -441,7 +442,9 @@ export function preflightChecks(config: Config, options: { namespace?: boolean }
   if (config.cluster.existing) {
     return [kubectlCheck, apiCheck, permissionsCheck, storageClassCheck, clusterArchitectureCheck, clusterMemoryCheck, ...(options.namespace ? [namespaceCheck] : []), ...forwards, stateDiskCheck];
   }
-  return [dockerCheck, memoryCheck, cpusCheck, imageStoreCheck, architectureCheck, kindCheck, kubectlCheck, ...forwards, diskCheck];
+  // registry.enabled: its port, free or already floe-dev's registry's (steps/registry.ts).
+  const registry = config.registry.enabled ? [registryPortCheck(config.registry.port)] : [];
+  return [dockerCheck, memoryCheck, cpusCheck, imageStoreCheck, architectureCheck, kindCheck, kubectlCheck, ...forwards, ...registry, diskCheck];
 }
 
 export interface PreflightOptions {

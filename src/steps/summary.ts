@@ -22,6 +22,8 @@ export interface UpSummary {
   kubeconfig: string;
   export: string;
   notes: string[];
+  /** The local registry, when it is on: where to push (`docker push localhost:<port>/name:tag`). */
+  registry?: { url: string; container: string };
   /** Each step's time, in the order they ran. */
   steps: { title: string; seconds: number }[];
   durationSeconds: number;
@@ -66,9 +68,15 @@ export function upSummary(ctx: Context, startedAt: number, notes: string[] = [])
     kubeconfig: targetOf(ctx).kubeconfig,
     export: kubectlHint(targetOf(ctx), ctx.config.namespace),
     notes,
+    ...registrySummary(ctx),
     steps: ((ctx.cache.get('steps') as StepTiming[] | undefined) ?? []).map((t) => ({ title: t.title, seconds: Math.round(t.ms / 100) / 10 })),
     durationSeconds: Math.round((ctx.clock.now() - startedAt) / 100) / 10,
   };
+}
+
+function registrySummary(ctx: Context): Pick<UpSummary, 'registry'> {
+  const r = ctx.cache.get('registry') as { url: string; name: string } | undefined;
+  return r ? { registry: { url: r.url, container: r.name } } : {};
 }
 
 const LABELS: Record<keyof UpSummary['urls'], string> = {
@@ -102,6 +110,7 @@ export function formatUpSummary(s: UpSummary): string {
     for (const [key, url] of urls) lines.push(`  ${LABELS[key].padEnd(22)} ${url}`);
     if (s.urls.polaris) lines.push(`  Iceberg catalog: ${PLATFORM_CATALOG}`);
   }
+  if (s.registry) lines.push(`Registry:    ${s.registry.url} (docker push ${s.registry.url.replace(/^http:\/\//, '')}/<name>:<tag>, or floe-dev load)`);
   lines.push('', `Credentials: \`${s.credentials.show}\` (kept in ${s.credentials.file}, mode 0600)`);
   lines.push(`kubectl:     ${s.export}`);
   for (const n of s.notes) lines.push(`Note: ${n}`);

@@ -7,6 +7,7 @@ import { forwardsStep } from './forwards.js';
 import { imagesStep } from './images.js';
 import { installStep } from './install.js';
 import { preflightStep } from './preflight.js';
+import { registryImages, registryStep } from './registry.js';
 import { smokeStep } from './smoke.js';
 import type { Step } from './step.js';
 import { targetOf } from '../target.js';
@@ -32,8 +33,11 @@ export function upSteps(options: UpOptions): Step[] {
     { ...clusterStep({ recreate: options.recreate, wanted: (ctx) => renderKindConfig(ctx.config) }), enabled: (ctx) => targetOf(ctx).mode === 'kind' },
     // An existing cluster: its namespace is floe-dev's to use (no objects of anyone else's), or up stops here.
     existingNamespaceStep(),
-    // Pull what the host lacks, then side-load what the node lacks in one batch (an existing cluster pulls itself).
-    imagesStep(platformImages),
+    // registry.enabled: the local registry container, each node's containerd pointed at it, its ConfigMap.
+    registryStep,
+    // Pull what the host lacks, then side-load what the node lacks in one batch (your code locations' images are
+    // pushed to the local registry instead when it is on; an existing cluster pulls them itself).
+    imagesStep(platformImages, registryImages),
     // Apply each service once its dependencies are ready, wait for it (failing fast), bootstrap, prune.
     installStep({ partial: options.partial }),
     // The detached forward supervisor: Dagster, Polaris, Cube and MinIO on 127.0.0.1 (kept running after up).

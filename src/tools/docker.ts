@@ -54,6 +54,61 @@ export interface DockerApi {
   exec(container: string, cmd: readonly string[], signal?: AbortSignal): Promise<ExecResult>;
   /** `docker save --platform`: writes the images, for one platform, to a tar archive. */
   saveImages(refs: readonly string[], platform: string, file: string, signal?: AbortSignal): Promise<void>;
+  /** A container by name or ID, or undefined when there is none. */
+  inspectContainer(name: string, signal?: AbortSignal): Promise<ContainerView | undefined>;
+  /** `docker create` of a long-running service container; resolves with its ID (not started). */
+  createContainer(spec: ContainerSpec, signal?: AbortSignal): Promise<string>;
+  startContainer(id: string, signal?: AbortSignal): Promise<void>;
+  /** `docker rm -f`: stops and removes the container; a container already gone is not an error. */
+  removeContainer(id: string, signal?: AbortSignal): Promise<void>;
+  networkExists(name: string, signal?: AbortSignal): Promise<boolean>;
+  /** `docker network connect NETWORK CONTAINER`. */
+  connectNetwork(network: string, container: string, signal?: AbortSignal): Promise<void>;
+  /** `docker cp`: extracts a tar archive into the container at `path`. */
+  putArchive(container: string, path: string, tar: Buffer, signal?: AbortSignal): Promise<void>;
+  /** `docker tag SOURCE REPOSITORY:TAG`. */
+  tagImage(source: string, repository: string, tag: string, signal?: AbortSignal): Promise<void>;
+  /** `docker push REPOSITORY:TAG`: resolves with the engine's progress events (the caller reads what moved). */
+  pushImage(repository: string, tag: string, onEvent: (event: PushStreamEvent) => void, signal?: AbortSignal): Promise<PushStreamEvent[]>;
+}
+
+/** A container as floe-dev looks at it (`GET /containers/{id}/json`). */
+export interface ContainerView {
+  id: string;
+  name: string;
+  /** The image reference it was created from (Config.Image). */
+  image: string;
+  running: boolean;
+  /** "running", "exited", "created", ... */
+  status: string;
+  /** The engine's error from the last start ("... address already in use"), if any. */
+  error?: string;
+  labels: Record<string, string>;
+  /** Host bindings per container port, e.g. "5000/tcp" → [{ hostIp: "127.0.0.1", hostPort: 5001 }]. */
+  bindings: Record<string, { hostIp: string; hostPort: number }[]>;
+  networks: string[];
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  /** Container port (e.g. "5000/tcp") → where it is published on the host. */
+  publish: Record<string, { hostIp: string; hostPort: number }>;
+  /** The network it joins at creation. */
+  network: string;
+  /** Docker's restart policy: "always" brings it back with the engine (kind's docs run the registry so). */
+  restart: 'no' | 'always' | 'unless-stopped';
+}
+
+/** One line of the engine's push progress stream. */
+export interface PushStreamEvent {
+  id?: string;
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+  progressDetail?: { current?: number; total?: number };
+  aux?: { Tag?: string; Digest?: string; Size?: number };
 }
 
 export interface KindNode {
@@ -91,12 +146,22 @@ interface DockerodeCalls {
   ping(options: { abortSignal?: AbortSignal }): Promise<unknown>;
   info(options: { abortSignal?: AbortSignal }): Promise<unknown>;
   version(options: { abortSignal?: AbortSignal }): Promise<unknown>;
-  getImage(name: string): { inspect(options: { abortSignal?: AbortSignal }): Promise<{ Id: string; Architecture?: string }> };
+  getImage(name: string): {
+    inspect(options: { abortSignal?: AbortSignal }): Promise<{ Id: string; Architecture?: string }>;
+    tag(options: { repo: string; tag: string; abortSignal?: AbortSignal }): Promise<unknown>;
+    push(options: { tag: string; authconfig: Record<string, string>; abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
+  };
   pull(ref: string, options: { abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
+  getNetwork(name: string): { inspect(options: { abortSignal?: AbortSignal }): Promise<unknown>; connect(options: { Container: string; abortSignal?: AbortSignal }): Promise<unknown> };
+  createContainer(options: Record<string, unknown>): Promise<{ id: string }>;
   listContainers(options: { all: boolean; filters: string; abortSignal?: AbortSignal }): Promise<
     { Id: string; Names?: string[]; State?: string; Labels?: Record<string, string> }[]
   >;
   getContainer(id: string): {
+    inspect(options: { abortSignal?: AbortSignal }): Promise<DockerodeContainerInspect>;
+    start(options: { abortSignal?: AbortSignal }): Promise<unknown>;
+    remove(options: { force: boolean; v: boolean; abortSignal?: AbortSignal }): Promise<unknown>;
+    putArchive(file: Buffer, options: { path: string; abortSignal?: AbortSignal }): Promise<unknown>;
     exec(options: { Cmd: string[]; AttachStdout: boolean; AttachStderr: boolean; abortSignal?: AbortSignal }): Promise<{
       start(options: { hijack: boolean; stdin: boolean; abortSignal?: AbortSignal }): Promise<NodeJS.ReadableStream>;
       inspect(options: { abortSignal?: AbortSignal }): Promise<{ ExitCode: number | null; Running: boolean }>;
@@ -110,6 +175,16 @@ interface DockerodeCalls {
       callback: (error: Error | null, stream: NodeJS.ReadableStream) => void,
     ): void;
   };
+}
+
+/** The parts of `GET /containers/{id}/json` floe-dev reads. */
+interface DockerodeContainerInspect {
+  Id: string;
+  Name?: string;
+  Config?: { Image?: string; Labels?: Record<string, string> | null };
+  State?: { Running?: boolean; Status?: string; Error?: string };
+  HostConfig?: { PortBindings?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null };
+  NetworkSettings?: { Networks?: Record<string, unknown> | null };
 }
 
 /** One line of the engine's pull progress stream. */
@@ -230,6 +305,133 @@ class DockerodeApi implements DockerApi {
     );
     const [{ createWriteStream }, { pipeline }] = await Promise.all([import('node:fs'), import('node:stream/promises')]);
     await pipeline(stream, createWriteStream(file, { mode: 0o600 }), { signal });
+  }
+
+  async inspectContainer(name: string, signal?: AbortSignal): Promise<ContainerView | undefined> {
+    let c: DockerodeContainerInspect;
+    try {
+      c = await this.client.getContainer(name).inspect({ abortSignal: signal });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw new Error(engineMessage(error));
+    }
+    const bindings: ContainerView['bindings'] = {};
+    for (const [port, list] of Object.entries(c.HostConfig?.PortBindings ?? {})) {
+      bindings[port] = (list ?? []).map((b) => ({ hostIp: b.HostIp ?? '', hostPort: Number(b.HostPort) }));
+    }
+    return {
+      id: c.Id,
+      name: (c.Name ?? name).replace(/^\//, ''),
+      image: c.Config?.Image ?? '',
+      running: c.State?.Running === true,
+      status: c.State?.Status ?? '',
+      ...(c.State?.Error ? { error: c.State.Error } : {}),
+      labels: c.Config?.Labels ?? {},
+      bindings,
+      networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
+    };
+  }
+
+  async createContainer(spec: ContainerSpec, signal?: AbortSignal): Promise<string> {
+    const PortBindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+    const ExposedPorts: Record<string, object> = {};
+    for (const [port, b] of Object.entries(spec.publish)) {
+      PortBindings[port] = [{ HostIp: b.hostIp, HostPort: String(b.hostPort) }];
+      ExposedPorts[port] = {};
+    }
+    const created = await this.client
+      .createContainer({
+        name: spec.name,
+        Image: spec.image,
+        Labels: spec.labels,
+        ExposedPorts,
+        HostConfig: { PortBindings, NetworkMode: spec.network, RestartPolicy: { Name: spec.restart } },
+        abortSignal: signal,
+      })
+      .catch((error: unknown) => {
+        throw new Error(engineMessage(error));
+      });
+    return created.id;
+  }
+
+  async startContainer(id: string, signal?: AbortSignal): Promise<void> {
+    await this.client
+      .getContainer(id)
+      .start({ abortSignal: signal })
+      .catch((error: unknown) => {
+        // 304: already running.
+        if ((error as { statusCode?: number }).statusCode === 304) return;
+        throw new Error(engineMessage(error));
+      });
+  }
+
+  async removeContainer(id: string, signal?: AbortSignal): Promise<void> {
+    await this.client
+      .getContainer(id)
+      .remove({ force: true, v: true, abortSignal: signal })
+      .catch((error: unknown) => {
+        if ((error as { statusCode?: number }).statusCode === 404) return;
+        throw new Error(engineMessage(error));
+      });
+  }
+
+  async networkExists(name: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.client.getNetwork(name).inspect({ abortSignal: signal });
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw new Error(engineMessage(error));
+    }
+  }
+
+  async connectNetwork(network: string, container: string, signal?: AbortSignal): Promise<void> {
+    await this.client
+      .getNetwork(network)
+      .connect({ Container: container, abortSignal: signal })
+      .catch((error: unknown) => {
+        throw new Error(engineMessage(error));
+      });
+  }
+
+  async putArchive(container: string, path: string, tar: Buffer, signal?: AbortSignal): Promise<void> {
+    await this.client
+      .getContainer(container)
+      .putArchive(tar, { path, abortSignal: signal })
+      .catch((error: unknown) => {
+        throw new Error(engineMessage(error));
+      });
+  }
+
+  async tagImage(source: string, repository: string, tag: string, signal?: AbortSignal): Promise<void> {
+    await this.client
+      .getImage(source)
+      .tag({ repo: repository, tag, abortSignal: signal })
+      .catch((error: unknown) => {
+        throw new Error(engineMessage(error));
+      });
+  }
+
+  async pushImage(repository: string, tag: string, onEvent: (event: PushStreamEvent) => void, signal?: AbortSignal): Promise<PushStreamEvent[]> {
+    // An (empty) X-Registry-Auth header: the local registry has no login, and engines want the header present.
+    const stream = await this.client
+      .getImage(repository)
+      .push({ tag, authconfig: {}, abortSignal: signal })
+      .catch((error: unknown) => {
+        throw new Error(engineMessage(error));
+      });
+    const events: PushStreamEvent[] = [];
+    await new Promise<void>((resolve, reject) => {
+      this.client.modem.followProgress(
+        stream,
+        (error) => (error ? reject(new Error(engineMessage(error))) : resolve()),
+        (event) => {
+          events.push(event as PushStreamEvent);
+          onEvent(event as PushStreamEvent);
+        },
+      );
+    });
+    return events;
   }
 }
 

@@ -371,6 +371,9 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       if (dockerAvailable && dockerBin) {
         const ids = spawnSync(dockerBin, ['ps', '-aq', '--filter', `label=floe-dev.fake-tools.state=${stateDir}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
         if (ids.length) spawnSync(dockerBin, ['rm', '-f', ...ids]);
+        // Networks the fake kind made for a test's KIND_EXPERIMENTAL_DOCKER_NETWORK (after their containers).
+        const networks = spawnSync(dockerBin, ['network', 'ls', '-q', '--filter', `label=floe-dev.fake-tools.state=${stateDir}`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+        if (networks.length) spawnSync(dockerBin, ['network', 'rm', ...networks]);
         releaseTestImages(harnessId);
       }
       rmSync(dir, { recursive: true, force: true });

@@ -22,6 +22,13 @@ interface Point {
   existing?: boolean;
 }
 
+/**
+ * The catalog component (Polaris with its database and bootstrap Job, MinIO with its bucket Job): every kind of
+ * step and workload `up` has (StatefulSet, Deployment, Job, both bootstraps, forwards, smoke) in a third of the
+ * full platform's time, so fourteen interrupted runs and their resumes fit the suite's budget.
+ */
+const UP = ['up', '--component', 'catalog'];
+
 const hold = (service: string): Scenario => ({ services: { ...FAST.services, [service]: { hold: true } } });
 
 const POINTS: Point[] = [
@@ -37,8 +44,9 @@ const POINTS: Point[] = [
   { name: 'Polaris bootstrap', when: /Polaris catalog: port-forward to polaris|realm POLARIS: getting a token/ },
   { name: 'forward start', when: /starting the forward supervisor/ },
   { name: 'smoke', when: /❯ Smoke checks/ },
-  { name: 'by time, early', when: { afterMs: 700 } },
-  { name: 'by time, later', when: { afterMs: 2_500 } },
+  // Held, so that however fast the machine, the run is still going when the time comes.
+  { name: 'by time, early', when: { afterMs: 700 }, scenario: hold('polaris') },
+  { name: 'by time, later', when: { afterMs: 2_500 }, scenario: hold('polaris') },
 ];
 
 /**
@@ -65,7 +73,7 @@ function parentOf(pid: number): number {
 
 async function interruptAt(h: Harness, w: World, point: Point): Promise<void> {
   const before = new Set(processesWithMarker(`FAKE_TOOLS_STATE=${h.stateDir}`));
-  const run = w.spawnFloeDev(['up']);
+  const run = w.spawnFloeDev(UP);
   if (point.when instanceof RegExp) await run.waitForOutput(point.when, 40_000);
   else await new Promise((r) => setTimeout(r, (point.when as { afterMs: number }).afterMs));
   run.signal('SIGINT');
@@ -86,7 +94,7 @@ d('Ctrl-C during up', { timeout: 120_000 }, () => {
     writeFileSync(join(h().home, '.kube', 'config'), USER_KUBECONFIG);
     if (point.existing) {
       h().writeScenario({ ...FAST, nodes: 'docker' });
-      expectInstalled(await w.floeDev(['up']));
+      expectInstalled(await w.floeDev(UP));
       h().writeScenario({ ...FAST, nodes: 'docker', ...point.scenario });
       // A template change makes polaris roll, so this run waits for it (held) instead of finding it ready.
       writeFileSync(join(h().dir, 'floe-dev.yaml'), 'services:\n  polaris:\n    resources:\n      requests: { cpu: 150m }\n');
@@ -94,14 +102,14 @@ d('Ctrl-C during up', { timeout: 120_000 }, () => {
     await interruptAt(h(), w, point);
     expect(readFileSync(join(h().home, '.kube', 'config'), 'utf8')).toBe(USER_KUBECONFIG);
     h().writeScenario({ ...FAST, nodes: 'docker' }); // let go of any hold
-    expectInstalled(await w.floeDev(['up']));
+    expectInstalled(await w.floeDev(UP));
     expect(readFileSync(join(h().home, '.kube', 'config'), 'utf8')).toBe(USER_KUBECONFIG);
   });
 
   it('a second Ctrl-C while stopping exits at once with 130, and the next up cleans up the cut-short create', async () => {
     // Stopping a cut-short `kind create` deletes the half-made cluster: slow here, so the second Ctrl-C lands in it.
     const w = await world(h(), { kind: { createLatencyMs: 10_000, deleteLatencyMs: 10_000, loadLatencyMs: 20 } });
-    const run = w.spawnFloeDev(['up']);
+    const run = w.spawnFloeDev(UP);
     await run.waitForOutput(/creating kind cluster/, 40_000);
     run.signal('SIGINT');
     await run.waitForOutput(/stopping \(press Ctrl-C again to force\)/);
@@ -110,7 +118,7 @@ d('Ctrl-C during up', { timeout: 120_000 }, () => {
     expect(r.exitCode).toBe(130);
     expect(r.stderr).toMatch(/forced exit/);
     h().writeScenario({ ...FAST, nodes: 'docker' });
-    const next = await w.floeDev(['up']);
+    const next = await w.floeDev(UP);
     expectInstalled(next);
     expect(h().state.clusters().map((c) => c.name)).toEqual([w.cluster]);
   });

@@ -1,6 +1,6 @@
 // A fake DockerApi: a scripted engine (info, or unreachable, or hanging) that records every call.
 import type { DockerEndpoint } from '../../src/tools/docker-endpoint.js';
-import type { DockerApi, EngineInfo, ExecResult, KindNode } from '../../src/tools/docker.js';
+import type { ContainerSpec, ContainerView, DockerApi, EngineInfo, ExecResult, KindNode, PushStreamEvent } from '../../src/tools/docker.js';
 
 const GiB = 1024 ** 3;
 
@@ -45,6 +45,18 @@ export interface FakeImageWorld {
   registry?: Map<string, { id: string; architecture?: string } | { error: string }>;
   /** Node containers, each with the crictl answer for `crictl images -o json` (or a failing exec). */
   nodes?: (KindNode & { cluster: string; crictl?: ExecResult })[];
+  /** Containers other than nodes, by name (the registry); created ones are added here. */
+  containers?: Map<string, ContainerView>;
+  /** Answers of other execs: `${container} ${argv joined by spaces}` → result. */
+  execs?: Map<string, ExecResult>;
+  /** Docker networks that exist. */
+  networks?: Set<string>;
+  /** What `start` of a container does: fails with this engine message (e.g. a port already in use). */
+  startError?: string;
+  /** Files written into containers with putArchive: `${container}:${path}` → archive. */
+  archives?: Map<string, Buffer>;
+  /** The push progress stream for a repository:tag (unscripted pushes fail). */
+  pushes?: Map<string, PushStreamEvent[]>;
 }
 
 export class FakeDocker implements DockerApi {
@@ -92,6 +104,8 @@ export class FakeDocker implements DockerApi {
     this.calls.push(`exec ${container} ${cmd.join(' ')}`);
     await this.answer();
     const node = this.world.nodes?.find((n) => n.id === container);
+    const scripted = this.world.execs?.get(`${container} ${cmd.join(' ')}`);
+    if (scripted) return scripted;
     if (!node?.crictl || cmd.join(' ') !== 'crictl images -o json') throw new Error(`FakeDocker: exec ${cmd.join(' ')} in ${container} was not scripted`);
     return node.crictl;
   }
@@ -101,6 +115,84 @@ export class FakeDocker implements DockerApi {
     await this.answer();
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, 'fake archive');
+  }
+
+  async inspectContainer(name: string): Promise<ContainerView | undefined> {
+    this.calls.push(`inspectContainer ${name}`);
+    await this.answer();
+    return [...(this.world.containers?.values() ?? [])].find((c) => c.name === name || c.id === name);
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    this.calls.push(`createContainer ${spec.name} ${spec.image} ${Object.entries(spec.publish).map(([p, b]) => `${b.hostIp}:${b.hostPort}->${p}`).join(',')} ${spec.network}`);
+    await this.answer();
+    if (!this.world.containers) throw new Error(`FakeDocker: createContainer ${spec.name} was not scripted`);
+    const id = `id-${spec.name}`;
+    this.world.containers.set(spec.name, {
+      id,
+      name: spec.name,
+      image: spec.image,
+      running: false,
+      status: 'created',
+      labels: spec.labels,
+      bindings: Object.fromEntries(Object.entries(spec.publish).map(([p, b]) => [p, [b]])),
+      networks: [spec.network],
+    });
+    return id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    this.calls.push(`startContainer ${id}`);
+    await this.answer();
+    const c = [...(this.world.containers?.values() ?? [])].find((x) => x.id === id);
+    if (!c) throw new Error(`FakeDocker: start of ${id} was not scripted`);
+    if (this.world.startError) throw new Error(this.world.startError);
+    c.running = true;
+    c.status = 'running';
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    this.calls.push(`removeContainer ${id}`);
+    await this.answer();
+    for (const [name, c] of this.world.containers ?? []) if (c.id === id) this.world.containers!.delete(name);
+  }
+
+  async networkExists(name: string): Promise<boolean> {
+    this.calls.push(`networkExists ${name}`);
+    await this.answer();
+    return this.world.networks?.has(name) ?? false;
+  }
+
+  async connectNetwork(network: string, container: string): Promise<void> {
+    this.calls.push(`connectNetwork ${network} ${container}`);
+    await this.answer();
+    const c = [...(this.world.containers?.values() ?? [])].find((x) => x.id === container || x.name === container);
+    if (!c) throw new Error(`FakeDocker: connect of ${container} was not scripted`);
+    c.networks.push(network);
+  }
+
+  async putArchive(container: string, path: string, tar: Buffer): Promise<void> {
+    this.calls.push(`putArchive ${container} ${path}`);
+    await this.answer();
+    if (!this.world.archives) throw new Error(`FakeDocker: putArchive into ${container} was not scripted`);
+    this.world.archives.set(`${container}:${path}`, tar);
+  }
+
+  async tagImage(source: string, repository: string, tag: string): Promise<void> {
+    this.calls.push(`tag ${source} ${repository}:${tag}`);
+    await this.answer();
+    const image = this.host.get(source);
+    if (!image) throw new Error(`No such image: ${source}`);
+    this.host.set(`${repository}:${tag}`, image);
+  }
+
+  async pushImage(repository: string, tag: string, onEvent: (event: PushStreamEvent) => void): Promise<PushStreamEvent[]> {
+    this.calls.push(`push ${repository}:${tag}`);
+    await this.answer();
+    const events = this.world.pushes?.get(`${repository}:${tag}`);
+    if (!events) throw new Error(`FakeDocker: push of ${repository}:${tag} was not scripted`);
+    for (const e of events) onEvent(e);
+    return events;
   }
 
   async ping(signal?: AbortSignal): Promise<void> {

@@ -84,6 +84,8 @@ function locationDeployment(ctx: RenderContext, l: CodeLocation): IDeployment {
   const { volumes, mounts } = dagsterVolumes(false);
   const example = l.example ? { mount: { name: 'example-code', mountPath: l.target.value, subPath: EXAMPLE_DEFINITIONS_FILE, readOnly: true }, volume: { name: 'example-code', configMap: { name: EXAMPLE_CODE_CONFIG_MAP } } } : undefined;
   const imageId = ctx.imageIds?.[l.image];
+  // Pushed to the local registry: the pod pulls it from there by digest (no side-loading).
+  const image = ctx.imageRefs?.[l.image] ?? l.image;
   const base = deployment(
     ctx,
     dagsterCodeLocation,
@@ -93,11 +95,11 @@ function locationDeployment(ctx: RenderContext, l: CodeLocation): IDeployment {
       containers: [
         container({
           name: 'code-location',
-          image: l.image,
+          image,
           args: grpcArgs(l),
           // DAGSTER_CURRENT_IMAGE: the chart sets it so that launched runs know their image. No bytecode files:
           // the example's definitions folder is not writable.
-          env: dagsterEnv({ DAGSTER_CURRENT_IMAGE: l.image, PYTHONDONTWRITEBYTECODE: '1' }),
+          env: dagsterEnv({ DAGSTER_CURRENT_IMAGE: image, PYTHONDONTWRITEBYTECODE: '1' }),
           ports: [{ name: 'grpc', containerPort: l.port, protocol: 'TCP' }],
           // Chart defaults: period 20, timeout 10, failure 3 (every check starts a Python process).
           readinessProbe: execProbe(grpcHealth(l.port), { periodSeconds: 20, timeoutSeconds: 10 }),

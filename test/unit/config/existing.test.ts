@@ -62,3 +62,11 @@ describe('cluster.existing', () => {
     }
   });
 });
+
+describe('cluster.existing with the local registry', () => {
+  it('is refused: the cluster cannot reach a registry on this machine', () => {
+    const error = problem('cluster:\n  existing:\n    context: a\nregistry:\n  enabled: true\n');
+    expect(error.problems.map((p) => p.key)).toContain('registry.enabled');
+    expect(error.message).toMatch(/cannot reach a registry on 127.0.0.1/);
+  });
+});

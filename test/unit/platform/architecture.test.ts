@@ -119,6 +119,10 @@ describe('imageExpectations (what `npm run check-images` checks)', () => {
     expect(expectations.find((e) => e.usedBy.includes('kind node'))).toMatchObject({ image: expect.stringMatching(/^kindest\/node:v[\d.]+@sha256:[0-9a-f]{64}$/), architectures: ['amd64', 'arm64'] });
   });
 
+  it('checks the local registry image too, for both architectures', () => {
+    expect(expectations.find((e) => e.usedBy.includes('local registry'))).toEqual({ image: 'registry:3.1.2', usedBy: ['local registry'], architectures: ['amd64', 'arm64'] });
+  });
+
   it('records the digest upstream publishes for the PostgreSQL tag (docker-library/repo-info)', () => {
     expect(expectations.find((e) => e.image === 'postgres:17.10')?.publishedDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
   });

@@ -49,7 +49,7 @@ describe('ensureImages', () => {
     const result = await ensureImages(ctx, IMAGES, report);
     runner.verify();
     expect(runner.calls).toHaveLength(0);
-    expect(result).toEqual({ pulled: [], loaded: [], present: IMAGES, ids: Object.fromEntries([...h].map(([ref, { id }]) => [ref, id])) });
+    expect(result).toEqual({ pulled: [], loaded: [], present: IMAGES, ids: Object.fromEntries([...h].map(([ref, { id }]) => [ref, id])), pushed: [], refs: {} });
     expect(docker.calls.filter((c) => c.startsWith('pull'))).toEqual([]);
     expect(report.titles).toEqual(['Images: 0 loaded, 3 already in the node']);
   });
