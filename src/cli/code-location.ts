@@ -51,7 +51,13 @@ export const codeLocationCommand = defineCommand<Args>({
     const lock = acquireLock(ctx.paths.lock, 'code-location reload');
     try {
       const cluster = ctx.config.cluster.name;
-      if (!readClusterRecord(ctx) || !(await kindFor(ctx).getClusters()).includes(cluster)) {
+      const { targetOf } = await import('../target.js');
+      const target = targetOf(ctx);
+      // An existing cluster pulls the image itself (a rebuilt image needs a new tag there: --image); no kind to ask.
+      if (target.mode === 'existing') {
+        const { existsSync } = await import('node:fs');
+        if (!existsSync(ctx.paths.credentials)) throw new FloeError(`floe-dev has not installed the platform in context ${target.context}`, { hint: 'install it first: floe-dev up' });
+      } else if (!readClusterRecord(ctx) || !(await kindFor(ctx).getClusters()).includes(cluster)) {
         throw new FloeError(`there is no floe-dev cluster named "${cluster}"`, { hint: 'create it first: floe-dev up' });
       }
       await runSteps(

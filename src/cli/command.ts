@@ -8,6 +8,7 @@ import type { OutputFormat } from '../context.js';
 export const GLOBAL_OPTIONS = {
   config: { type: 'string', requiresArg: true, describe: 'Configuration file (default: ./floe-dev.yaml if present)' },
   cluster: { type: 'string', requiresArg: true, describe: 'kind cluster name (default: floe-dev)' },
+  context: { type: 'string', requiresArg: true, describe: 'Use this context of your kubeconfig (an existing cluster) instead of kind' },
   namespace: { type: 'string', requiresArg: true, describe: 'Namespace of the platform (default: floe-platform)' },
   verbose: { type: 'boolean', default: false, describe: 'Stream tool output; show stacks on errors' },
   output: { choices: ['text', 'json'], default: 'text', requiresArg: true, describe: 'Output format' },
@@ -18,6 +19,7 @@ export const GLOBAL_OPTIONS = {
 export interface GlobalArgs {
   config?: string;
   cluster?: string;
+  context?: string;
   namespace?: string;
   verbose: boolean;
   output: OutputFormat;

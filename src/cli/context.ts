@@ -5,7 +5,7 @@ import type { ConfigFlags, LoadedConfig } from '../config/load.js';
 import type { Context } from '../context.js';
 import { ConfigError } from '../errors.js';
 import { createLogger } from '../log.js';
-import { clusterPaths } from '../state/paths.js';
+import { statePaths } from '../target.js';
 import type { GlobalArgs, Io } from './command.js';
 
 export interface ContextOptions {
@@ -21,12 +21,12 @@ export interface ContextOptions {
 export async function createContext(
   args: GlobalArgs,
   io: Io,
-  flags: Omit<ConfigFlags, 'cluster' | 'namespace'> = {},
+  flags: Omit<ConfigFlags, 'cluster' | 'context' | 'namespace'> = {},
   options: ContextOptions = {},
 ): Promise<Context> {
   const [{ loadConfig, loadConfigTolerant }, { createTools }] = await Promise.all([import('../config/load.js'), import('../tools/index.js')]);
   const log = createLogger(args.verbose, (line) => io.stderr(`${line}\n`));
-  const load = { cwd: io.cwd, env: io.env, configFile: args.config, flags: { ...flags, cluster: args.cluster, namespace: args.namespace } };
+  const load = { cwd: io.cwd, env: io.env, configFile: args.config, flags: { ...flags, cluster: args.cluster, context: args.context, namespace: args.namespace } };
   let loaded: LoadedConfig;
   if (options.tolerant) {
     const { problems, ...rest } = loadConfigTolerant(load);
@@ -47,7 +47,7 @@ export async function createContext(
   return {
     config,
     configFile: file,
-    paths: clusterPaths(io.env, config.cluster.name),
+    paths: statePaths(config, io.env, io.cwd),
     tools: await createTools(io.env),
     clock: systemClock,
     log,

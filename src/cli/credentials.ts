@@ -55,11 +55,15 @@ export const credentialsCommand = defineCommand<CredentialsArgs>({
     }
     const record = readForwardRecord(ctx.paths.forwards);
     const configured = ctx.config.forwards as Record<string, unknown>;
+    const { targetOf } = await import('../target.js');
+    const target = targetOf(ctx);
     const access = platformAccess({
       config: ctx.config,
       credentials,
       credentialsFile: ctx.paths.credentials,
-      kubeconfig: ctx.paths.kubeconfig,
+      kubeconfig: target.kubeconfig,
+      context: target.context,
+      existing: target.mode === 'existing',
       // A forward moved to the next free port is recorded by the supervisor: its port wins.
       port: (key) => record?.ports[key] ?? (typeof configured[key] === 'number' ? configured[key] : undefined),
       forwardsRunning: record !== undefined && pidAlive(record.pid),

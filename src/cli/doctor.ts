@@ -9,16 +9,17 @@ import { createContext } from './context.js';
 
 export const doctorCommand = defineCommand({
   command: 'doctor',
-  describe: 'Check the prerequisites: Docker, memory, kind, kubectl, ports, disk, each with its fix',
+  describe: 'Check the prerequisites: Docker, memory, kind, kubectl, ports, disk (an existing cluster: its API, rights, storage, nodes), each with its fix',
   examples: [
     ['$0 doctor', 'one line per check; the fix under each problem'],
     ['$0 doctor --json', 'the same as JSON: {ok, checks: [{id, title, status, detail, fix}]}'],
+    ['$0 doctor --context my-team@big', 'what floe-dev needs on a cluster you already have'],
   ],
   // A broken floe-dev.yaml is reported as a warning: doctor is what people run when something is wrong.
   run: async (args, io) => {
     const ctx = await createContext(args, io, {}, { tolerant: { command: 'doctor' } });
     const screen = { isTTY: io.stdoutTTY ?? false, columns: io.columns };
-    await doctor(ctx, io.stdout, {}, { width: terminalWidth(screen), colour: colourEnabled(screen, io.env) });
+    await doctor(ctx, io.stdout, { namespace: true }, { width: terminalWidth(screen), colour: colourEnabled(screen, io.env) });
   },
 });
 

@@ -24,8 +24,10 @@ export const downCommand = defineCommand<{ keepCluster: boolean; keepRegistry: b
     const lock = acquireLock(ctx.paths.lock, 'down');
     try {
       const [{ runSteps }, { downSteps, emptyOutcome, describeOutcome }] = await Promise.all([import('../steps/run-steps.js'), import('../steps/down.js')]);
-      const outcome = emptyOutcome(ctx.config.cluster.name);
-      await runSteps(downSteps({ keepCluster: args.keepCluster, keepRegistry: args.keepRegistry }, outcome), ctx);
+      const { targetOf } = await import('../target.js');
+      const target = targetOf(ctx);
+      const outcome = emptyOutcome(target.mode === 'kind' ? ctx.config.cluster.name : target.context);
+      await runSteps(downSteps({ keepCluster: args.keepCluster, keepRegistry: args.keepRegistry, existing: target.mode === 'existing' }, outcome), ctx);
       if (ctx.output === 'json') io.stdout(`${JSON.stringify({ ok: true, ...outcome }, null, 2)}\n`);
       else io.stdout(`${describeOutcome(outcome)}\n`);
     } finally {

@@ -22,6 +22,13 @@ export const loadCommand = defineCommand<{ images: string[] }>({
       }
     }
     const ctx = await createContext(args, io);
+    const { targetOf } = await import('../target.js');
+    const target = targetOf(ctx);
+    if (target.mode === 'existing') {
+      throw new UsageError(`floe-dev loads images only into kind clusters it created; context ${target.context} is an existing cluster, which pulls images itself`, {
+        hint: 'push the image to a registry the cluster can reach (docker push), and name it in floe-dev.yaml',
+      });
+    }
     // Loading is what the user asked for, whatever images.load says for the platform's own images.
     ctx.config = { ...ctx.config, images: { ...ctx.config.images, load: true } };
     const lock = acquireLock(ctx.paths.lock, 'load');

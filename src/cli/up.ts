@@ -1,6 +1,6 @@
 // `floe-dev up`: preflight → cluster → images → platform; a second run on a healthy platform changes nothing.
 import { durationMs } from '../config/duration.js';
-import { FloeError } from '../errors.js';
+import { FloeError, UsageError } from '../errors.js';
 import { COMPONENTS } from '../platform/names.js';
 import { acquireLock } from '../state/lock.js';
 import { defineCommand } from './command.js';
@@ -35,6 +35,13 @@ export const upCommand = defineCommand<UpArgs>({
   ],
   run: async (args, io) => {
     const ctx = await createContext(args, io, { component: args.component, timeout: args.timeout });
+    const { targetOf } = await import('../target.js');
+    const target = targetOf(ctx);
+    if (args.recreate && target.mode === 'existing') {
+      throw new UsageError(`--recreate deletes and recreates a kind cluster; context ${target.context} is an existing cluster floe-dev did not create, and never deletes`, {
+        hint: 'to start the platform afresh there: floe-dev down, then floe-dev up',
+      });
+    }
     const startedAt = ctx.clock.now();
     const lock = acquireLock(ctx.paths.lock, 'up');
     const [{ runSteps }, { upSteps }, { openRunLog, teeLogger, loggingRunner }, { upSummary, formatUpSummary }] = await Promise.all([
@@ -78,9 +85,9 @@ export const upCommand = defineCommand<UpArgs>({
 
 /** After Ctrl-C: what this run got done, so the user knows what is there and that `up` picks it up again. */
 function whatWasLeft(ctx: import('../context.js').Context): string {
-  const cluster = ctx.cache.get('cluster') as { name: string } | undefined;
+  const cluster = ctx.cache.get('cluster') as { name: string; existing?: boolean } | undefined;
   const progress = ctx.cache.get('install.progress') as { ready: unknown[]; total: number } | undefined;
-  const parts = [cluster ? `the kind cluster ${cluster.name} is there` : 'no cluster was made or changed'];
+  const parts = [cluster?.existing ? `the existing cluster (context ${cluster.name}) was not changed beyond namespace ${ctx.config.namespace}` : cluster ? `the kind cluster ${cluster.name} is there` : 'no cluster was made or changed'];
   if (progress) parts.push(`${progress.ready.length} of ${progress.total} services are installed and ready`);
   return `up was stopped: ${parts.join('; ')}. Nothing of this run is left running; \`floe-dev up\` finishes the work.`;
 }

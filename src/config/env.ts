@@ -7,6 +7,8 @@ export const ENV_VARS: Record<string, { path: string[] }> = {
   FLOE_DEV_CLUSTER: { path: ['cluster', 'name'] },
   FLOE_DEV_NODE_IMAGE: { path: ['cluster', 'nodeImage'] },
   FLOE_DEV_MERGE_KUBECONFIG: { path: ['cluster', 'mergeKubeconfig'] },
+  FLOE_DEV_CONTEXT: { path: ['cluster', 'existing', 'context'] },
+  FLOE_DEV_EXISTING_KUBECONFIG: { path: ['cluster', 'existing', 'kubeconfig'] },
   FLOE_DEV_NAMESPACE: { path: ['namespace'] },
   FLOE_DEV_COMPONENTS: { path: ['components'] },
   FLOE_DEV_SEMANTIC_CACHE: { path: ['semantic', 'cache'] },

@@ -19,6 +19,8 @@ export const CONFIG_FIX_HINT = 'fix them, then `floe-dev config` shows the resul
 /** Flags that override configuration keys (only those given on the command line). */
 export interface ConfigFlags {
   cluster?: string;
+  /** `--context NAME`: an existing cluster's context (cluster.existing.context). */
+  context?: string;
   namespace?: string;
   component?: string[];
   timeout?: string;
@@ -193,6 +195,10 @@ function flagLayer(flags: ConfigFlags): Layer {
     data.cluster = { name: flags.cluster };
     flagOf.set('cluster', '--cluster');
   }
+  if (flags.context !== undefined) {
+    data.cluster = { ...(data.cluster as object | undefined), existing: { context: flags.context } };
+    flagOf.set('cluster.existing', '--context');
+  }
   if (flags.namespace !== undefined) {
     data.namespace = flags.namespace;
     flagOf.set('namespace', '--namespace');
@@ -205,7 +211,7 @@ function flagLayer(flags: ConfigFlags): Layer {
     data.timeouts = { up: flags.timeout };
     flagOf.set('timeouts', '--timeout');
   }
-  return { data, describe: (path) => `in ${flagOf.get(String(path[0])) ?? 'a flag'}` };
+  return { data, describe: (path) => `in ${flagOf.get(path.slice(0, 2).map(String).join('.')) ?? flagOf.get(String(path[0])) ?? 'a flag'}` };
 }
 
 /** The problems an issue stands for, each with the path to leave out (a list is left out whole). */
@@ -263,6 +269,8 @@ function portClash(issue: z.core.$ZodIssue, other: string, layers: Layer[]): { p
 function issueMessage(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
+      // A required key left out, where the schema says what belongs there.
+      if (value === undefined && !issue.message.startsWith('Invalid input')) return issue.message;
       return issue.expected === 'int' ? 'must be a whole number' : `is not ${article(issue.expected)}`;
     case 'invalid_value': {
       // Only text has a nearest name; String() of a mapping can throw (`{toString: 0}`).

@@ -115,6 +115,21 @@ export const configSchema = z.strictObject({
       nodeImage: imageRef.default(DEFAULT_NODE_IMAGE),
       /** Also merge the cluster's context into ~/.kube/config (off: floe-dev keeps its own kubeconfig). */
       mergeKubeconfig: booleanValue.default(false),
+      /**
+       * A cluster floe-dev did not create, instead of kind: the user's kubeconfig (default: the first entry of
+       * $KUBECONFIG, else ~/.kube/config, as kubectl picks it) and a context in it, named on every kubectl call.
+       */
+      existing: z
+        .strictObject({
+          kubeconfig: z.string().min(1, 'must name a kubeconfig file').optional(),
+          context: z.string({ error: (issue) => (issue.input === undefined ? 'given; cluster.existing needs the context of your kubeconfig to install into (`kubectl config get-contexts` lists them)' : 'must be text: a context name') }).min(1, 'must name a context of your kubeconfig'),
+        })
+        .optional(),
+    })
+    .superRefine((c, ctx) => {
+      if (c.existing && c.mergeKubeconfig) {
+        ctx.addIssue({ code: 'custom', path: ['mergeKubeconfig'], input: c.mergeKubeconfig, message: 'applies to kind clusters only: with cluster.existing floe-dev never writes to a kubeconfig' });
+      }
     })
     .prefault({}),
   namespace: z
@@ -214,6 +229,12 @@ export const configSchema = z.strictObject({
       smoke: duration.default('60s'),
     })
     .prefault({}),
+}).superRefine((c, ctx) => {
+  // The local registry listens on this machine's 127.0.0.1 and is wired into kind's nodes: a cluster floe-dev did
+  // not create cannot reach it.
+  if (c.cluster.existing && c.registry.enabled) {
+    ctx.addIssue({ code: 'custom', path: ['registry', 'enabled'], input: true, message: 'applies to kind clusters only: an existing cluster cannot reach a registry on 127.0.0.1 of this machine (push your images to a registry it reaches instead)' });
+  }
 });
 
 export type Config = z.output<typeof configSchema>;

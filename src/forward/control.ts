@@ -8,7 +8,7 @@ import { FloeError } from '../errors.js';
 import { selectServices } from '../platform/select.js';
 import { findPortHolder, tryBind } from '../preflight/ports.js';
 import type { ClusterPaths } from '../state/paths.js';
-import { kindContext } from '../tools/kubectl.js';
+import { targetOf } from '../target.js';
 import type { StartedProcess } from '../tools/runner.js';
 import { forwardUrl, planDifference, wantedForwards, type ForwardPlan, type PlannedForward } from './plan.js';
 import { resolvePorts, type PortSystem } from './ports.js';
@@ -31,14 +31,14 @@ export function forwardFiles(paths: ClusterPaths): ForwardFiles {
 }
 
 /** The plan this configuration asks for, before local ports are resolved. */
-export function wantedPlan(ctx: Pick<Context, 'config' | 'paths' | 'tools'>): Omit<ForwardPlan, 'forwards'> & { forwards: Omit<PlannedForward, 'localPort'>[] } {
+export function wantedPlan(ctx: Pick<Context, 'config' | 'paths' | 'tools' | 'env' | 'cwd'>): Omit<ForwardPlan, 'forwards'> & { forwards: Omit<PlannedForward, 'localPort'>[] } {
   return {
     version: 1,
     cluster: ctx.config.cluster.name,
     namespace: ctx.config.namespace,
     kubectl: ctx.tools.kubectlPath,
-    kubeconfig: ctx.paths.kubeconfig,
-    context: kindContext(ctx.config.cluster.name),
+    kubeconfig: targetOf(ctx).kubeconfig,
+    context: targetOf(ctx).context,
     recordFile: ctx.paths.forwards,
     forwards: wantedForwards(ctx.config, selectServices(ctx.config)),
   };
@@ -69,8 +69,12 @@ export interface EnsureResult {
  */
 export async function ensureForwards(ctx: Context, options: EnsureOptions = {}): Promise<EnsureResult> {
   const files = forwardFiles(ctx.paths);
-  if (!existsSync(ctx.paths.kubeconfig)) {
-    throw new FloeError(`no cluster ${ctx.config.cluster.name}: run floe-dev up`, { hint: 'floe-dev up creates the cluster and starts the forwards' });
+  const target = targetOf(ctx);
+  // kind: floe-dev's kubeconfig exists once it made the cluster; an existing cluster: once up installed there (its credentials).
+  if (!existsSync(target.mode === 'kind' ? ctx.paths.kubeconfig : ctx.paths.credentials)) {
+    throw new FloeError(target.mode === 'kind' ? `no cluster ${ctx.config.cluster.name}: run floe-dev up` : `floe-dev has not installed the platform in context ${target.context} (namespace ${ctx.config.namespace}): run floe-dev up`, {
+      hint: 'floe-dev up installs the platform and starts the forwards',
+    });
   }
   const wanted = wantedPlan(ctx);
   if (!wanted.forwards.length) throw new FloeError('no forwards to start: the enabled components declare none', { hint: 'enable orchestrator, catalog or semantic in components' });
@@ -220,7 +224,7 @@ export const NO_SUPERVISOR = 'the forward supervisor is not running (floe-dev fo
  * What `status` and `forward status` show. Never "up" on the record's word alone: a forward recorded up whose
  * port does not answer now is shown restarting, with why.
  */
-export async function forwardsStatus(ctx: Pick<Context, 'config' | 'paths' | 'tools' | 'signal'>): Promise<ForwardsStatus> {
+export async function forwardsStatus(ctx: Pick<Context, 'config' | 'paths' | 'tools' | 'signal' | 'env' | 'cwd'>): Promise<ForwardsStatus> {
   const files = forwardFiles(ctx.paths);
   const record = readForwardRecord(files.record);
   const running = record !== undefined && supervisorRunning(record);

@@ -14,6 +14,10 @@ export interface AccessInput {
   credentials: PlatformCredentials;
   credentialsFile: string;
   kubeconfig: string;
+  /** The kubeconfig context: kind's `kind-<cluster>`, or an existing cluster's (src/target.ts decides). */
+  context: string;
+  /** An existing cluster: named by its context in the notes. */
+  existing?: boolean;
   /** Local port of each forward: the supervisor's record where it has one, else the configuration. */
   port(key: string): number | undefined;
   forwardsRunning: boolean;
@@ -22,6 +26,8 @@ export interface AccessInput {
 
 export interface PlatformAccess {
   cluster: string;
+  /** An existing cluster (cluster.existing): `cluster` is its context. */
+  existing?: boolean;
   credentialsFile: string;
   clusterCreated: boolean;
   forwardsRunning: boolean;
@@ -50,11 +56,12 @@ export function platformAccess(input: AccessInput): PlatformAccess {
   // The catalog's own storage settings: what Polaris tells Iceberg clients (no STS, so no vended keys).
   const storage = platformCatalog({ namespace: config.namespace, bucket: WAREHOUSE_BUCKET, clientS3Port: s3Port }).storageConfigInfo;
   const grafanaPort = input.port('grafana');
-  const context = `kind-${config.cluster.name}`;
+  const context = input.context;
   return {
-    cluster: config.cluster.name,
+    cluster: input.existing ? context : config.cluster.name,
     credentialsFile: input.credentialsFile,
     clusterCreated: input.clusterCreated,
+    ...(input.existing ? { existing: true } : {}),
     forwardsRunning: input.forwardsRunning,
     dagster: { url: local('dagster', config.forwards.dagster), login: null },
     polaris: {
@@ -100,7 +107,7 @@ export function formatAccess(a: PlatformAccess): string {
     return [title, ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)].join('\n');
   };
   const notes: string[] = [];
-  if (!a.clusterCreated) notes.push(`Cluster ${a.cluster} does not exist yet: \`floe-dev up\` creates it with these credentials.`);
+  if (!a.clusterCreated && !a.existing) notes.push(`Cluster ${a.cluster} does not exist yet: \`floe-dev up\` creates it with these credentials.`);
   else if (!a.forwardsRunning) notes.push('The forwards are not running: `floe-dev forward start` (or `floe-dev up`) brings the URLs back.');
   return `${[
     `Platform credentials of cluster ${a.cluster} (from ${a.credentialsFile}; keep them to yourself)`,

@@ -34,6 +34,9 @@ export interface DiagnoseInput {
   timeout: string;
   /** The `export KUBECONFIG=...` path, for the commands the fix suggests. */
   kubeconfig: string;
+  /** An existing cluster (cluster.existing): it pulls images itself, and commands name its context. */
+  existing?: boolean;
+  context?: string;
 }
 
 /** Collects events, logs and node capacity with kubectl; a lookup that fails just leaves its part out. */
@@ -82,15 +85,18 @@ export function formatDiagnosis(d: Diagnosis): string {
 }
 
 function fixFor(reason: Diagnosis['reason'], input: DiagnoseInput, pod: string | undefined, container: string | undefined): string {
-  const kc = `KUBECONFIG=${input.kubeconfig}`;
+  const kc = input.existing && input.context ? `kubectl --kubeconfig ${input.kubeconfig} --context ${input.context}` : `KUBECONFIG=${input.kubeconfig} kubectl`;
   switch (reason) {
     case 'ImagePullBackOff':
     case 'ErrImagePull':
     case 'ErrImageNeverPull':
     case 'InvalidImageName':
+      if (input.existing) {
+        return `the cluster pulls images itself and could not pull this one: make sure its nodes reach the image's registry (a private registry needs an imagePullSecret; a local one is not reachable from a remote cluster), or point services.${input.name}.image at an image it can pull`;
+      }
       return `the node does not hold the image and cannot pull it: keep images.load: true (floe-dev side-loads every image), check the tag with \`docker pull <image>\`, or point services.${input.name}.image at one you have`;
     case 'CrashLoopBackOff':
-      return `its last log lines above say why it exits; the whole log: ${kc} kubectl logs --previous -n ${namespaceOf(input)} ${pod ?? input.name}${container ? ` -c ${container}` : ''}`;
+      return `its last log lines above say why it exits; the whole log: ${kc} logs --previous -n ${namespaceOf(input)} ${pod ?? input.name}${container ? ` -c ${container}` : ''}`;
     case 'OOMKilled':
       return `give it more memory: services.${input.name}.resources.limits.memory in floe-dev.yaml${input.memoryLimit ? ` (now ${input.memoryLimit})` : ''}, and Docker enough memory to hold it`;
     case 'CreateContainerConfigError':
@@ -102,7 +108,7 @@ function fixFor(reason: Diagnosis['reason'], input: DiagnoseInput, pod: string |
     case 'DeadlineExceeded':
       return 'its last log lines above say why it failed; `floe-dev up` runs it again (a failed Job is recreated)';
     case 'NotReady':
-      return `give it longer with timeouts.ready in floe-dev.yaml (or FLOE_DEV_READY_TIMEOUT=15m), or look at the events above; the pod: ${kc} kubectl describe pod -n ${namespaceOf(input)} ${pod ?? input.name}`;
+      return `give it longer with timeouts.ready in floe-dev.yaml (or FLOE_DEV_READY_TIMEOUT=15m), or look at the events above; the pod: ${kc} describe pod -n ${namespaceOf(input)} ${pod ?? input.name}`;
   }
 }
 

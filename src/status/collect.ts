@@ -8,7 +8,8 @@ import { workloadsOf } from '../platform/render.js';
 import { selectServices } from '../platform/select.js';
 import type { ServiceDefinition } from '../platform/types.js';
 import { Kind } from '../tools/kind.js';
-import { Kubectl, kindContext } from '../tools/kubectl.js';
+import { Kubectl } from '../tools/kubectl.js';
+import { kubectlHint, targetOf } from '../target.js';
 import { serviceLabel, serviceOk, type RegistryStatus, type ServiceStatus, type StatusReport } from './layout.js';
 import type { IPod } from 'kubernetes-models/v1';
 import { evaluateWorkload, type Workload } from '../readiness/evaluate.js';
@@ -17,10 +18,16 @@ export const HEALTH_TIMEOUT_MS = 3_000;
 
 export async function collectStatus(ctx: Context): Promise<StatusReport> {
   const name = ctx.config.cluster.name;
-  const kind = new Kind(ctx.tools.runner, ctx.tools.kindPath, { signal: ctx.signal });
-  const noCluster = new FloeError(`no cluster ${name}: run floe-dev up`, { hint: 'floe-dev up creates the cluster and installs the platform' });
-  if (!existsSync(ctx.paths.kubeconfig) || !(await kind.getClusters()).includes(name)) throw noCluster;
-  const kubectl = new Kubectl(ctx.tools.runner, ctx.tools.kubectlPath, ctx.paths.kubeconfig, kindContext(name), { signal: ctx.signal });
+  const target = targetOf(ctx);
+  if (target.mode === 'kind') {
+    const kind = new Kind(ctx.tools.runner, ctx.tools.kindPath, { signal: ctx.signal });
+    const noCluster = new FloeError(`no cluster ${name}: run floe-dev up`, { hint: 'floe-dev up creates the cluster and installs the platform' });
+    if (!existsSync(ctx.paths.kubeconfig) || !(await kind.getClusters()).includes(name)) throw noCluster;
+  } else if (!existsSync(ctx.paths.credentials)) {
+    // Nothing of floe-dev's there yet (it generates the credentials before it installs anything): no kind to ask.
+    throw new FloeError(`floe-dev has not installed the platform in context ${target.context} (namespace ${ctx.config.namespace})`, { hint: 'floe-dev up installs it' });
+  }
+  const kubectl = new Kubectl(ctx.tools.runner, ctx.tools.kubectlPath, target.kubeconfig, target.context, { signal: ctx.signal });
   const ns = ctx.config.namespace;
   const [version, objects, forwards, registry] = await Promise.all([
     kubectl.serverVersion(),
@@ -39,9 +46,10 @@ export async function collectStatus(ctx: Context): Promise<StatusReport> {
   return {
     ok: statuses.every(serviceOk) && forwards.forwards.every((f) => f.state === 'up') && (!registry || registry.state === 'up'),
     platform: 'floe-dev',
-    cluster: { name, kind: 'kind', kubernetesVersion: version },
+    cluster: target.mode === 'kind' ? { name, kind: 'kind', kubernetesVersion: version } : { name: target.context, kind: 'existing', context: target.context, kubernetesVersion: version },
     namespace: ns,
-    kubeconfig: ctx.paths.kubeconfig,
+    kubeconfig: target.kubeconfig,
+    kubectl: kubectlHint(target, ns),
     components,
     ...(forwards.supervisor ? { supervisor: forwards.supervisor } : {}),
     forwards: forwards.forwards,

@@ -24,9 +24,11 @@ export interface StatusReport {
   /** Every service ready (Jobs complete), healthy where asked, and every forward up. */
   ok: boolean;
   platform: string;
-  cluster: { name: string; kind: 'kind'; kubernetesVersion: string };
+  cluster: { name: string; kind: 'kind' | 'existing'; context?: string; kubernetesVersion: string };
   namespace: string;
   kubeconfig: string;
+  /** How to reach the platform with plain kubectl: `export KUBECONFIG=…` (kind), or the flags for your own context. */
+  kubectl: string;
   components: { name: ComponentName; services: ServiceStatus[] }[];
   supervisor?: { pid: number; running: boolean; log: string };
   forwards: ForwardView[];
@@ -90,7 +92,7 @@ function serviceLine(s: ServiceStatus): string {
 
 export function formatStatus(r: StatusReport): string {
   const lines = [
-    `Platform: ${r.platform} (kind cluster ${r.cluster.name}, Kubernetes ${r.cluster.kubernetesVersion})`,
+    `Platform: ${r.platform} (${r.cluster.kind === 'kind' ? `kind cluster ${r.cluster.name}` : `existing cluster, context ${r.cluster.context ?? r.cluster.name}`}, Kubernetes ${r.cluster.kubernetesVersion})`,
     `Namespace: ${r.namespace}`,
     '',
     'Services:',
@@ -105,6 +107,6 @@ export function formatStatus(r: StatusReport): string {
     lines.push('Registry:');
     lines.push(`  ${r.registry.url}  (${r.registry.state}${r.registry.reason ? `: ${r.registry.reason}` : ''}; container ${r.registry.container})`);
   }
-  lines.push('', `export KUBECONFIG=${r.kubeconfig}`);
+  lines.push('', r.kubectl);
   return `${lines.join('\n')}\n`;
 }

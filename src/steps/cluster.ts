@@ -1,11 +1,11 @@
 // The cluster step: reuse a healthy cluster created from the same config, report drift, or create one.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { CommandError, FloeError, withContext } from '../errors.js';
 import { Kind } from '../tools/kind.js';
-import { Kubectl, kindContext } from '../tools/kubectl.js';
+import { Kubectl } from '../tools/kubectl.js';
+import { targetOf, userKubeconfig } from '../target.js';
 import type { Step, StepReporter } from './step.js';
 
 /** What floe-dev wrote when it created the cluster: proof of ownership and the config it was made from. */
@@ -64,9 +64,11 @@ export function kindFor(ctx: Context, withSignal = true): Kind {
   });
 }
 
-export function kubectlFor(ctx: Context): Kubectl {
-  return new Kubectl(ctx.tools.runner, ctx.tools.kubectlPath, ctx.paths.kubeconfig, kindContext(ctx.config.cluster.name), {
-    signal: ctx.signal,
+/** kubectl for the run's cluster: the kubeconfig and context src/target.ts decides, on every call. */
+export function kubectlFor(ctx: Context, withSignal = true): Kubectl {
+  const target = targetOf(ctx);
+  return new Kubectl(ctx.tools.runner, ctx.tools.kubectlPath, target.kubeconfig, target.context, {
+    signal: withSignal ? ctx.signal : undefined,
   });
 }
 
@@ -194,11 +196,7 @@ async function writeKubeconfig(ctx: Context, text: string): Promise<void> {
   writeFileSync(ctx.paths.kubeconfig, text, { mode: 0o600 });
 }
 
-/** The kubeconfig plain `kubectl` uses: the first entry of $KUBECONFIG, else ~/.kube/config. */
-export function userKubeconfig(env: NodeJS.ProcessEnv): string {
-  const first = env.KUBECONFIG?.split(delimiter).find(Boolean);
-  return first ?? join(env.HOME || homedir(), '.kube', 'config');
-}
+export { userKubeconfig } from '../target.js';
 
 export function describeDrift(record: ClusterRecord, wanted: WantedCluster): string {
   if (record.nodeImage !== wanted.nodeImage) return `node image ${record.nodeImage} → ${wanted.nodeImage}`;

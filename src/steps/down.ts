@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import { FloeError, PrerequisiteError } from '../errors.js';
 import { readForwardRecord, stopForwards } from '../forward/state.js';
 import { deleteClusterAndState, kindFor, kubectlFor, readClusterRecord } from './cluster.js';
+import { existingDownStep } from './existing.js';
 import { removeRegistryStep, type RegistryRemoval } from './registry.js';
 import type { Step } from './step.js';
 
@@ -23,6 +24,8 @@ export interface DownOutcome {
   stateFolder: { path: string; files: string[] } | null;
   /** The local registry container (`<cluster>-registry`): removed, kept (--keep-registry), absent, ... */
   registry: RegistryRemoval | null;
+  /** An existing cluster (cluster.existing): the cluster is never deleted, only floe-dev's namespace or objects. */
+  existing?: { context: string; namespaceDeleted: boolean; objectsDeleted: string[] };
 }
 
 export function emptyOutcome(cluster: string): DownOutcome {
@@ -102,7 +105,11 @@ export function deleteNamespaceStep(outcome: DownOutcome): Step {
   };
 }
 
-export function downSteps(options: { keepCluster: boolean; keepRegistry?: boolean }, outcome: DownOutcome): Step[] {
+export function downSteps(options: { keepCluster: boolean; keepRegistry?: boolean; existing?: boolean }, outcome: DownOutcome): Step[] {
+  if (options.existing) {
+    // An existing cluster: floe-dev's namespace or objects only, never the cluster (and no local registry there).
+    return [stopForwardsStep(outcome), existingDownStep(outcome)];
+  }
   return [
     // Stop the port-forwards first: they would otherwise log errors as their pods go away.
     stopForwardsStep(outcome),
@@ -119,9 +126,14 @@ export function describeOutcome(outcome: DownOutcome): string {
   if (outcome.forwards.stopped) parts.push(`the forwards (pid ${outcome.forwards.pid})`);
   if (outcome.kindCluster === 'deleted') parts.push(`kind cluster ${outcome.cluster}`);
   if (outcome.namespace?.deleted) parts.push(`namespace ${outcome.namespace.name}`);
+  if (outcome.existing?.objectsDeleted.length) parts.push(`floe-dev's ${outcome.existing.objectsDeleted.length} objects in namespace ${outcome.namespace?.name ?? ''}`);
   for (const file of outcome.kubeconfigEntries) parts.push(`its context in ${file}`);
   if (outcome.stateFolder) parts.push(`its state folder ${outcome.stateFolder.path}`);
   if (outcome.registry === 'removed') parts.push(`the registry container ${outcome.cluster}-registry`);
+  if (outcome.existing) {
+    const removed = parts.length > 0 ? `Removed ${joinAnd(parts)}` : "Nothing of floe-dev's to remove";
+    return `${removed} (existing cluster, context ${outcome.existing.context}: the cluster and your kubeconfig are untouched).`;
+  }
   return parts.length > 0 ? `Removed ${joinAnd(parts)}.` : `Nothing of floe-dev's to remove for cluster ${outcome.cluster}.`;
 }
 

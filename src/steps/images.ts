@@ -10,6 +10,7 @@ import { describePush, type PushSummary } from '../registry/registry.js';
 import type { DockerApi, KindNode } from '../tools/docker.js';
 import { kindFor } from './cluster.js';
 import type { Step, StepReporter } from './step.js';
+import { targetOf } from '../target.js';
 
 export interface ImagesResult {
   pulled: string[];
@@ -31,6 +32,13 @@ export function imagesStep(images: (ctx: Context) => string[], toPush: (ctx: Con
   return {
     title: 'Images',
     run: async (ctx, report) => {
+      const target = targetOf(ctx);
+      if (target.mode === 'existing') {
+        // floe-dev never side-loads into a cluster it did not create: its nodes pull from the images' registries.
+        const n = new Set(images(ctx)).size;
+        report.done(`Images: the cluster pulls its ${n} images itself (existing cluster, context ${target.context}; nothing is side-loaded)`);
+        return;
+      }
       try {
         const result = await ensureImages(ctx, images(ctx), report, { push: toPush(ctx) });
         ctx.cache.set('images', result);

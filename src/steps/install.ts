@@ -27,6 +27,7 @@ import { NotReadyError, waitUntilReady } from '../readiness/wait.js';
 import type { Kubectl } from '../tools/kubectl.js';
 import type { IPod } from 'kubernetes-models/v1';
 import { kubectlFor } from './cluster.js';
+import { targetOf } from '../target.js';
 import type { Step, StepReporter, TaskReporter } from './step.js';
 
 export interface InstallOptions {
@@ -86,6 +87,8 @@ export async function install(ctx: Context, options: InstallOptions, report: Ste
   report.progress(`reading namespace ${namespace}`);
   const live = await kubectl.list<LiveObject>(LIVE_TYPES, { namespace, selector: MANAGED });
   const plan = planInstall(rendered, live, { namespace, components: options.partial ? componentClosure(config) : undefined });
+  // An existing cluster's namespace that was there before floe-dev: used as it is, never labelled or changed.
+  if (ctx.cache.get('existing.namespace') === 'theirs') plan.base = plan.base.filter((p) => p.object.kind !== 'Namespace');
   const initial: Snapshot = { ...splitSnapshot(live), takenAt: Number.NEGATIVE_INFINITY };
 
   const nodes = graphNodes(ctx, plan);
@@ -94,7 +97,7 @@ export async function install(ctx: Context, options: InstallOptions, report: Ste
 
   const baseChanges = plan.base.filter((p) => p.change !== 'unchanged');
   if (baseChanges.length > 0) {
-    report.progress(`applying the namespace, ${plan.base.length - 1} Secrets and ConfigMaps`);
+    report.progress(`applying ${plan.base.some((p) => p.object.kind === 'Namespace') ? 'the namespace, ' : ''}Secrets and ConfigMaps`);
     await kubectl.apply(toYaml(baseChanges.map((p) => p.object)));
   }
 
@@ -222,7 +225,9 @@ async function installService(
           name: def.name,
           memoryLimit: resolveResources(ctx.config, def.name).limits.memory,
           timeout,
-          kubeconfig: ctx.paths.kubeconfig,
+          kubeconfig: targetOf(ctx).kubeconfig,
+          existing: targetOf(ctx).mode === 'existing',
+          context: targetOf(ctx).context,
         });
         const text = formatDiagnosis(d);
         ctx.runLog?.write(text);

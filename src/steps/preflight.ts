@@ -32,7 +32,25 @@ import {
 } from '../preflight/evaluate.js';
 import { findPortHolder, nextFreePort, tryBind, type BindResult, type PortHolder } from '../preflight/ports.js';
 import type { CheckResult, PreflightReport } from '../preflight/report.js';
-import { nodeImageKubernetesVersion, parseKindVersion, parseKubectlClientVersion, type Version } from '../preflight/versions.js';
+import { nodeImageKubernetesVersion, parseKindVersion, parseKubectlClientVersion, parseVersion, type Version } from '../preflight/versions.js';
+import {
+  clusterArchitecture,
+  evaluateApiUnreachable,
+  evaluateClusterMemory,
+  evaluatePermissions,
+  evaluateStorageClasses,
+  nodeFacts,
+  parseCanI,
+  requiredPermissions,
+  type NodeFacts,
+  type NodeJson,
+  type StorageClassJson,
+} from '../preflight/cluster.js';
+import { selectServices } from '../platform/select.js';
+import { targetOf, type ClusterTarget } from '../target.js';
+import type { Kubectl } from '../tools/kubectl.js';
+import { kubectlFor } from './cluster.js';
+import { ownershipProblem, readOwnership } from './existing.js';
 import { ociArchitecture, type DockerApi, type EngineInfo } from '../tools/docker.js';
 import { CommandNotFoundError, type Runner } from '../tools/runner.js';
 import { registryPortCheck } from './registry.js';
@@ -71,12 +89,16 @@ export const nodePreflightSystem: PreflightSystem = {
 /** The engine as the Docker check found it; the checks that need it share this one probe. */
 export type EngineProbe = { ok: true; docker: DockerApi; info: EngineInfo } | { ok: false; finding: Finding };
 
-/** What a check can use: the run's context, the system, and the shared engine probe. */
+/** An existing cluster's API server as the API check found it; the checks that need it share this one probe. */
+export type ClusterProbe = { ok: true; kubectl: Kubectl; version: string } | { ok: false; finding: Finding };
+
+/** What a check can use: the run's context, the system, and the shared engine (kind) or cluster (existing) probes. */
 export interface PreflightEnv {
   ctx: Context;
   system: PreflightSystem;
   memoryNeeds: MemoryNeeds;
   engine(): Promise<EngineProbe>;
+  cluster(): Promise<ClusterProbe>;
 }
 
 export interface PreflightCheck {
@@ -176,11 +198,150 @@ export const kubectlCheck: PreflightCheck = {
   title: 'kubectl',
   timeoutMs: TOOL_TIMEOUT_MS + 2_000,
   timeoutFix: '`kubectl version --client` did not answer: check the executable (FLOE_DEV_KUBECTL or `kubectl` on PATH)',
-  run: async ({ ctx, system }, signal) => {
+  run: async ({ ctx, system, cluster }, signal) => {
     const probe = await probeTool(ctx.tools.runner, [ctx.tools.kubectlPath, 'version', '--client', '-o', 'json'], parseKubectlClientVersion, signal);
-    return evaluateKubectl(probe, hostOf(system), nodeImageKubernetesVersion(ctx.config.cluster.nodeImage));
+    // The skew that matters is with the cluster's Kubernetes: kind's node image, or what an existing cluster says.
+    let kubernetes = nodeImageKubernetesVersion(ctx.config.cluster.nodeImage);
+    if (ctx.config.cluster.existing) {
+      const api = probe.version ? await cluster() : undefined;
+      kubernetes = api?.ok ? parseVersion(api.version) : undefined;
+    }
+    return evaluateKubectl(probe, hostOf(system), kubernetes);
   },
 };
+
+/** Parallel `kubectl auth can-i` calls at most (each is one kubectl process). */
+const CAN_I_CONCURRENCY = 8;
+
+function existingTarget(ctx: Context): Extract<ClusterTarget, { mode: 'existing' }> {
+  const target = targetOf(ctx);
+  if (target.mode !== 'existing') throw new Error('an existing-cluster check ran for a kind cluster');
+  return target;
+}
+
+/** An existing cluster: its API server answers (the version proves it), through the user's kubeconfig and context. */
+export const apiCheck: PreflightCheck = {
+  id: 'api',
+  title: 'API server',
+  timeoutMs: 20_000,
+  timeoutFix: 'the API server did not answer within 20s: check the network (VPN?) and `kubectl cluster-info` with that context',
+  run: async ({ ctx, cluster }) => {
+    const probe = await cluster();
+    if (!probe.ok) return probe.finding;
+    const target = existingTarget(ctx);
+    return { status: 'ok', detail: `Kubernetes ${probe.version} at context ${target.context} (${target.kubeconfig})` };
+  },
+};
+
+/** A check that needs the existing cluster's API; without it, it fails pointing at the API check. */
+function clusterCheck(id: string, title: string, run: (kubectl: Kubectl, env: PreflightEnv, signal: AbortSignal) => Promise<Finding>): PreflightCheck {
+  return {
+    id,
+    title,
+    timeoutMs: 30_000,
+    timeoutFix: 'the API server did not answer in time: run `floe-dev doctor` again',
+    run: async (env, signal) => {
+      const probe = await env.cluster();
+      return probe.ok ? run(probe.kubectl, env, signal) : { status: 'fail', detail: 'not checked: the API server did not answer', fix: 'get the API server check passing first' };
+    },
+  };
+}
+
+export const permissionsCheck = clusterCheck('permissions', 'Permissions', async (kubectl, { ctx }, signal) => {
+  const ns = ctx.config.namespace;
+  const { default: pLimit } = await import('p-limit');
+  const limit = pLimit(CAN_I_CONCURRENCY);
+  const [nsExists, answers] = await Promise.all([
+    readOwnership(kubectl, ns).then((o) => o.namespace !== 'absent'),
+    Promise.all(
+      requiredPermissions().map((p) =>
+        limit(async () => {
+          // `--subresource`, not pods/portforward: that would ask about a pod named "portforward" (kubectl auth can-i --help).
+          const args = ['auth', 'can-i', p.verb, p.resource, ...(p.subresource ? ['--subresource', p.subresource] : []), ...(p.clusterScoped ? [] : ['-n', ns])];
+          const r = await kubectl.run(args, { allowFailure: true, timeoutMs: 15_000, signal });
+          return parseCanI(p, r.exitCode ?? -1, r.stdout, r.stderr);
+        }),
+      ),
+    ),
+  ]);
+  return evaluatePermissions(answers, { namespace: ns, context: existingTarget(ctx).context, namespaceExists: nsExists });
+});
+
+/**
+ * StorageClasses and nodes are cluster-scoped: a user whose rights are bound in one namespace may not list them.
+ * That is a warning (floe-dev cannot judge, the install may still work), not a missing prerequisite.
+ */
+function notListable(what: string, error: unknown): Finding | undefined {
+  const reason = error instanceof CommandError ? error.reason || error.message : '';
+  if (!/forbidden/i.test(reason)) return undefined;
+  return { status: 'warn', detail: `not checked: this context may not list ${what} (${reason.split('\n').at(-1)})`, fix: `ask your cluster admin, or check yourself that ${what === 'nodes' ? 'the nodes have the memory and architecture the platform needs' : 'the cluster has a default StorageClass'}` };
+}
+
+export const storageClassCheck = clusterCheck('storage-class', 'StorageClass', async (kubectl, { ctx }) => {
+  let classes: StorageClassJson[];
+  try {
+    classes = await kubectl.list<StorageClassJson>('storageclasses', { timeoutMs: 15_000 });
+  } catch (error) {
+    const finding = notListable('StorageClasses', error);
+    if (finding) return finding;
+    throw error;
+  }
+  // StatefulSets are the services that claim volumes (databases, MinIO, Prometheus, Cube Store).
+  const needsVolumes = selectServices(ctx.config).some((s) => s.kind === 'StatefulSet');
+  return evaluateStorageClasses(classes, needsVolumes, existingTarget(ctx).context);
+});
+
+/** The nodes, read once for the architecture and memory checks; a Finding when this context may not list them. */
+async function clusterNodes(env: PreflightEnv, kubectl: Kubectl): Promise<NodeFacts | Finding> {
+  const cached = env.ctx.cache.get('cluster.nodes.read') as Promise<NodeFacts | Finding> | undefined;
+  if (cached) return cached;
+  const facts = kubectl.list<NodeJson>('nodes', { timeoutMs: 15_000 }).then(nodeFacts);
+  // What preflightStep reads for the architecture (absent when the nodes could not be listed).
+  env.ctx.cache.set('cluster.nodes', facts.catch(() => undefined));
+  const read = facts.catch((error: unknown) => {
+    const finding = notListable('nodes', error);
+    if (finding) return finding;
+    throw error;
+  });
+  env.ctx.cache.set('cluster.nodes.read', read);
+  return read;
+}
+
+function isFinding(x: NodeFacts | Finding): x is Finding {
+  return 'status' in x;
+}
+
+/** The nodes' architecture decides the architecture-dependent choices, as the engine's does for kind. */
+export const clusterArchitectureCheck = clusterCheck('architecture', 'Architecture', async (kubectl, env) => {
+  const facts = await clusterNodes(env, kubectl);
+  if (isFinding(facts)) return facts;
+  const arch = clusterArchitecture(facts);
+  if (!arch) return { status: 'fail', detail: 'no Ready, schedulable node to run on', fix: 'ask your cluster admin: `kubectl get nodes` shows why' };
+  const config = forArchitecture(env.ctx.config, arch);
+  const finding = evaluateArchitecture({
+    arch,
+    unsupported: unsupportedImages(config, arch).map((u) => ({ service: u.service, image: u.image, fix: architectureFix(config, u.image, arch) })),
+    overridden: overriddenImages(config),
+    notes: architectureNotes(env.ctx.config, arch),
+  });
+  const mixed = new Set(facts.usable.map((n) => n.arch)).size > 1;
+  return mixed ? { ...finding, status: finding.status === 'ok' ? 'warn' : finding.status, detail: `${finding.detail}; the nodes mix ${[...new Set(facts.usable.map((n) => n.arch))].join(' and ')}: a pod may land on either`, fix: finding.fix ?? 'pin the platform to one architecture with a node selector, or use a pool of one architecture' } : finding;
+});
+
+export const clusterMemoryCheck = clusterCheck('memory', 'Memory', async (kubectl, env) => {
+  const facts = await clusterNodes(env, kubectl);
+  return isFinding(facts) ? facts : evaluateClusterMemory(facts, env.memoryNeeds);
+});
+
+/** doctor, existing cluster: the namespace holds nothing floe-dev did not make (up refuses it otherwise, exit 2). */
+export const namespaceCheck = clusterCheck('namespace', 'Namespace', async (kubectl, { ctx }) => {
+  const ns = ctx.config.namespace;
+  const ownership = await readOwnership(kubectl, ns);
+  const problem = ownershipProblem(ownership, existingTarget(ctx), ns);
+  if (problem) return { status: 'fail', detail: problem.message, fix: problem.hint };
+  const what = { absent: 'does not exist yet: floe-dev creates it', ours: "floe-dev's", theirs: 'yours, holding nothing of anyone else: floe-dev installs into it' }[ownership.namespace];
+  return { status: 'ok', detail: `${ns} ${what}` };
+});
 
 /** The forwards of design §5.7, by their key under `forwards`. */
 export const FORWARD_TITLES: Record<ForwardName, string> = {
@@ -260,9 +421,27 @@ export function engineIsLocal(docker: Pick<DockerApi, 'endpoint'>, info: Pick<En
   return docker.endpoint.protocol === 'unix' && system.platform === 'linux' && info.name === system.hostname;
 }
 
-/** Every check, in the order the report lists them; one port check per forward. */
-export function preflightChecks(config: Config): PreflightCheck[] {
+/** An existing cluster: only floe-dev's own state is written on this machine. */
+export const stateDiskCheck: PreflightCheck = {
+  id: 'disk',
+  title: 'Disk',
+  timeoutMs: 8_000,
+  timeoutFix: diskCheck.timeoutFix,
+  run: async ({ ctx, system }) => {
+    const space = await system.diskSpace(ctx.paths.dir);
+    return evaluateDisk([{ label: 'state', path: space.measured, freeBytes: space.freeBytes, device: space.device, ...DISK.state }], ['images are pulled by the cluster, not stored here']);
+  },
+};
+
+/**
+ * Every check, in the order the report lists them; one port check per forward. An existing cluster needs no
+ * Docker or kind: its API, what floe-dev may do there, storage, nodes instead (and, for doctor, the namespace).
+ */
+export function preflightChecks(config: Config, options: { namespace?: boolean } = {}): PreflightCheck[] {
   const forwards = (Object.keys(FORWARD_TITLES) as ForwardName[]).map((name) => portCheck(name, config.forwards[name]));
+  if (config.cluster.existing) {
+    return [kubectlCheck, apiCheck, permissionsCheck, storageClassCheck, clusterArchitectureCheck, clusterMemoryCheck, ...(options.namespace ? [namespaceCheck] : []), ...forwards, stateDiskCheck];
+  }
   // registry.enabled: its port, free or already floe-dev's registry's (steps/registry.ts).
   const registry = config.registry.enabled ? [registryPortCheck(config.registry.port)] : [];
   return [dockerCheck, memoryCheck, cpusCheck, imageStoreCheck, architectureCheck, kindCheck, kubectlCheck, ...forwards, ...registry, diskCheck];
@@ -270,6 +449,8 @@ export function preflightChecks(config: Config): PreflightCheck[] {
 
 export interface PreflightOptions {
   checks?: readonly PreflightCheck[];
+  /** doctor: also judge an existing cluster's namespace (up does that in its own step, exit 2). */
+  namespace?: boolean;
   system?: PreflightSystem;
   /** The platform's memory needs; the design's budget until the catalog provides the enabled components' sum. */
   memoryNeeds?: MemoryNeeds;
@@ -280,7 +461,7 @@ export interface PreflightOptions {
 /** What the enabled components ask for (the catalog's sum of requests and limits) plus kind's own overhead. */
 export function platformMemoryNeeds(config: Config): MemoryNeeds {
   const { total } = resourceSummary(config);
-  return { requestsBytes: total.requests.memory, limitsBytes: total.limits.memory, overheadBytes: KIND_OVERHEAD_BYTES };
+  return { requestsBytes: total.requests.memory, limitsBytes: total.limits.memory, overheadBytes: config.cluster.existing ? 0 : KIND_OVERHEAD_BYTES };
 }
 
 /** Runs every check concurrently, each under its own timeout; never throws for a failing check. */
@@ -293,14 +474,32 @@ export async function runPreflight(ctx: Context, options: PreflightOptions = {})
     // The platform `up` renders here: `semantic.cache: auto` resolves for this machine (so Cube Store counts on amd64 only).
     memoryNeeds: options.memoryNeeds ?? platformMemoryNeeds(forArchitecture(ctx.config, system.arch)),
     engine: () => (engine ??= probeEngine(ctx, system, options.dockerTimeoutMs ?? DOCKER_TIMEOUT_MS)),
+    cluster: () => (cluster ??= probeCluster(ctx)),
   };
-  const checks = options.checks ?? preflightChecks(ctx.config);
+  let cluster: Promise<ClusterProbe> | undefined;
+  const checks = options.checks ?? preflightChecks(ctx.config, { namespace: options.namespace });
   const results = await Promise.all(checks.map((check) => runCheck(check, env)));
   // Ctrl-C: whatever the checks made of their aborted work is not a report.
   if (ctx.signal.aborted) throw ctx.signal.reason;
   const unexpected = results.some((r) => r.unexpected);
   const clean: CheckResult[] = results.map(({ unexpected: _, ...r }) => r);
   return { ok: clean.every((r) => r.status !== 'fail'), checks: clean, unexpected };
+}
+
+/** `kubectl version` through the user's kubeconfig and context: the server's version, or why it did not answer. */
+async function probeCluster(ctx: Context): Promise<ClusterProbe> {
+  const target = existingTarget(ctx);
+  const kubectl = kubectlFor(ctx);
+  try {
+    const version = await kubectl.serverVersion(15_000);
+    ctx.cache.set('cluster', { name: target.context, kubernetes: version, created: false, existing: true });
+    return { ok: true, kubectl, version };
+  } catch (error) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    if (error instanceof PrerequisiteError) return { ok: false, finding: { status: 'fail', detail: error.message, fix: error.hint } };
+    const message = error instanceof CommandError ? error.reason || error.message : error instanceof Error ? error.message : String(error);
+    return { ok: false, finding: evaluateApiUnreachable(message, target) };
+  }
 }
 
 async function probeEngine(ctx: Context, system: PreflightSystem, timeoutMs: number): Promise<EngineProbe> {
@@ -370,6 +569,19 @@ export function preflightStep(options: PreflightOptions = {}): Step {
         throw new PrerequisiteError(`preflight: ${what}\n${lines.join('\n')}`, {
           hint: 'apply the fixes above; `floe-dev doctor` shows the full report',
         });
+      }
+      const existing = ctx.config.cluster.existing ? existingTarget(ctx) : undefined;
+      if (existing) {
+        // The platform runs on the cluster's nodes: make the architecture-dependent choices for theirs.
+        const facts = await (ctx.cache.get('cluster.nodes') as Promise<NodeFacts> | undefined);
+        const arch = facts ? clusterArchitecture(facts) : undefined;
+        if (arch) {
+          ctx.cache.set('architecture.notes', architectureNotes(ctx.config, arch));
+          ctx.config = forArchitecture(ctx.config, arch);
+        }
+        const kubernetes = (ctx.cache.get('cluster') as { kubernetes?: string } | undefined)?.kubernetes;
+        report.done(`Preflight passed: existing cluster, context ${existing.context}${kubernetes ? `, Kubernetes ${kubernetes}` : ''}${facts ? `, ${facts.usable.length} node${facts.usable.length === 1 ? '' : 's'}${arch ? ` (${arch})` : ''}` : ''}`);
+        return;
       }
       const engine = ctx.cache.get('docker.engine') as EngineInfo | undefined;
       if (engine) {

@@ -6,10 +6,11 @@ import type { ForwardKey } from '../platform/index.js';
 import { PLATFORM_CATALOG } from '../platform/services/polaris.js';
 import type { InstallResult } from './install.js';
 import type { StepTiming } from './run-steps.js';
+import { kubectlHint, targetOf } from '../target.js';
 
 export interface UpSummary {
   ok: true;
-  cluster: { name: string; kubernetes?: string; created?: boolean };
+  cluster: { name: string; kubernetes?: string; created?: boolean; existing?: boolean };
   namespace: string;
   objects?: InstallResult['objects'];
   services: { name: string; title: string; component: string; change: string; readyAfterSeconds: number; status: string }[];
@@ -64,8 +65,8 @@ export function upSummary(ctx: Context, startedAt: number, notes: string[] = [])
     removed: install?.pruned ?? [],
     urls,
     credentials: { file: ctx.paths.credentials, show: 'floe-dev credentials' },
-    kubeconfig: ctx.paths.kubeconfig,
-    export: `export KUBECONFIG=${ctx.paths.kubeconfig}`,
+    kubeconfig: targetOf(ctx).kubeconfig,
+    export: kubectlHint(targetOf(ctx), ctx.config.namespace),
     notes,
     ...registrySummary(ctx),
     steps: ((ctx.cache.get('steps') as StepTiming[] | undefined) ?? []).map((t) => ({ title: t.title, seconds: Math.round(t.ms / 100) / 10 })),
@@ -92,7 +93,7 @@ const LABELS: Record<keyof UpSummary['urls'], string> = {
 export function formatUpSummary(s: UpSummary): string {
   const lines: string[] = [];
   const counts = s.objects ? ` (${s.objects.create} objects created, ${s.objects.update} updated, ${s.objects.unchanged} unchanged)` : '';
-  lines.push(`floe platform is up on kind cluster ${s.cluster.name}${s.cluster.kubernetes ? ` (Kubernetes ${s.cluster.kubernetes})` : ''} in ${s.durationSeconds}s${counts}`);
+  lines.push(`floe platform is up on ${s.cluster.existing ? `existing cluster, context ${s.cluster.name}` : `kind cluster ${s.cluster.name}`}${s.cluster.kubernetes ? ` (Kubernetes ${s.cluster.kubernetes})` : ''} in ${s.durationSeconds}s${counts}`);
   if (s.services.length) {
     const width = Math.max(...s.services.map((x) => x.name.length));
     lines.push('', 'Services:');

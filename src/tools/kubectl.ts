@@ -1,4 +1,4 @@
-// kubectl through the runner, always with floe-dev's own --kubeconfig and an explicit --context.
+// kubectl through the runner, always with an explicit --kubeconfig and --context (src/target.ts decides which).
 import { FloeError } from '../errors.js';
 import { rethrowMissing } from './missing.js';
 import type { Runner, RunOptions, RunResult, StartedProcess } from './runner.js';
@@ -134,9 +134,4 @@ export function parseServerVersion(stdout: string): string {
   const version = parsed.serverVersion?.gitVersion;
   if (!version) throw new Error('kubectl version printed no server version');
   return version;
-}
-
-/** The kubeconfig context kind creates for a cluster. */
-export function kindContext(cluster: string): string {
-  return `kind-${cluster}`;
 }

@@ -11,6 +11,8 @@ import { execa, type ResultPromise } from 'execa';
 import { afterEach, beforeEach } from 'vitest';
 import { buildTestImage, localImage, removeImages } from '../../fixtures/docker/images.js';
 import type { Scenario } from '../../fixtures/lib/common.js';
+import { existingClusterRecord, userKubeconfig, type ExistingClusterOptions } from '../../fixtures/lib/existing.js';
+import { stringify as toYamlText } from 'yaml';
 import type { Cluster, ForwardRecord, NodeImage, StoredObject } from '../../fixtures/lib/store.js';
 
 export type { Scenario } from '../../fixtures/lib/common.js';
@@ -100,6 +102,11 @@ export interface Harness {
   spawnTool(name: 'kind' | 'kubectl', args: string[], options?: RunOptions): Spawned;
   /** A kind cluster made through the fake kind with its kubeconfig in the test folder; returns kubectl's flags for it. */
   createCluster(name?: string): Promise<{ name: string; kubeconfig: string; kubectlArgs: string[] }>;
+  /**
+   * A cluster kind did not make (fixtures/lib/existing.js): its record in the fakes' state and a user kubeconfig
+   * ($HOME/.kube/config unless `kubeconfig` is given) naming `context` for it beside a current context `prod`.
+   */
+  existingCluster(options?: Partial<ExistingClusterOptions> & { context?: string; kubeconfig?: string }): { name: string; context: string; kubeconfig: string; kubectlArgs: string[] };
   /**
    * Makes images present on the host: real tiny images with Docker nodes, `hostImages` in the scenario otherwise.
    * Returns ref → ID. With Docker, an image that already exists and is not a test image (say a developer's real
@@ -326,6 +333,17 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       const r = await harness.tool('kind', ['create', 'cluster', '--name', name, '--kubeconfig', kubeconfig]);
       if (r.exitCode !== 0) throw new Error(`fake kind create failed (${r.exitCode}): ${r.stderr}`);
       return { name, kubeconfig, kubectlArgs: ['--kubeconfig', kubeconfig, '--context', `kind-${name}`] };
+    },
+    existingCluster: (o = {}) => {
+      const name = o.name ?? `big-${Math.random().toString(36).slice(2, 8)}`;
+      const context = o.context ?? `team@${name}`;
+      const kubeconfig = o.kubeconfig ?? join(home, '.kube', 'config');
+      const record = existingClusterRecord({ ...o, name });
+      mkdirSync(join(stateDir, 'clusters'), { recursive: true });
+      writeFileSync(join(stateDir, 'clusters', `${name}.json`), JSON.stringify(record));
+      mkdirSync(dirname(kubeconfig), { recursive: true });
+      writeFileSync(kubeconfig, toYamlText(userKubeconfig(record, context)), { mode: 0o600 });
+      return { name, context, kubeconfig, kubectlArgs: ['--kubeconfig', kubeconfig, '--context', context] };
     },
     hostImages: (refs) => {
       const scenario = readScenario();

@@ -272,6 +272,7 @@ describe("doctor's registry port check", () => {
     system: sys,
     memoryNeeds: { requestsBytes: 0, limitsBytes: 0, overheadBytes: 0 },
     engine: async () => ({ ok: true as const, docker, info: engineInfo() }),
+    cluster: () => Promise.reject(new Error('no existing cluster in this test')),
   });
   const signal = new AbortController().signal;
 
@@ -331,6 +332,7 @@ describe('down and status', () => {
       cluster: { name: 'floe-dev', kind: 'kind', kubernetesVersion: 'v1.33.4' },
       namespace: 'floe-platform',
       kubeconfig: '/k',
+      kubectl: 'export KUBECONFIG=/k',
       components: [],
       forwards: [],
       registry: { url: 'http://localhost:5001', container: 'floe-dev-registry', state: 'up' },

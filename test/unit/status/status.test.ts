@@ -39,6 +39,7 @@ const report: StatusReport = {
   cluster: { name: 'floe-dev', kind: 'kind', kubernetesVersion: 'v1.33.4' },
   namespace: 'floe-platform',
   kubeconfig: '/home/ada/.local/state/floe-dev/clusters/floe-dev/kubeconfig',
+  kubectl: 'export KUBECONFIG=/home/ada/.local/state/floe-dev/clusters/floe-dev/kubeconfig',
   components: [
     {
       name: 'orchestrator',
