@@ -121,8 +121,13 @@ export const configSchema = z.strictObject({
        */
       existing: z
         .strictObject({
-          kubeconfig: z.string().min(1, 'must name a kubeconfig file').optional(),
-          context: z.string({ error: (issue) => (issue.input === undefined ? 'given; cluster.existing needs the context of your kubeconfig to install into (`kubectl config get-contexts` lists them)' : 'must be text: a context name') }).min(1, 'must name a context of your kubeconfig'),
+          // PATH_MAX on Linux is 4096.
+          kubeconfig: z.string().min(1, 'must name a kubeconfig file').max(4096, 'must be a path of at most 4096 characters').optional(),
+          context: z.string({ error: (issue) => (issue.input === undefined ? 'given; cluster.existing needs the context of your kubeconfig to install into (`kubectl config get-contexts` lists them)' : 'must be text: a context name') }).min(1, 'must name a context of your kubeconfig')
+            // kubeconfig does not limit context names; kind's and the clouds' are far shorter than 253 (a DNS name's
+            // limit), and one with a line break would break every message that names it.
+            .max(253, 'must be at most 253 characters (a context name of your kubeconfig)')
+            .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters such as line breaks'),
         })
         .optional(),
     })

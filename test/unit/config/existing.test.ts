@@ -29,6 +29,14 @@ function problem(yaml: string, env: NodeJS.ProcessEnv = {}): ConfigError {
 }
 
 describe('cluster.existing', () => {
+  it('refuses a context name no kubeconfig would hold: 2048 characters, or a line break (found by the hostile-input suite)', () => {
+    const long = problem('', { FLOE_DEV_CONTEXT: 'x'.repeat(2048) });
+    expect(long.exitCode).toBe(ExitCode.usage);
+    expect(long.message).toMatch(/cluster\.existing\.context.*at most 253 characters/s);
+    expect(long.message.split('\n').every((line) => line.length < 400)).toBe(true);
+    expect(problem('cluster:\n  existing:\n    context: "a\\nb"\n').message).toMatch(/control characters/);
+  });
+
   it('is off by default (kind)', () => {
     expect(load(undefined).cluster.existing).toBeUndefined();
   });
