@@ -1,11 +1,12 @@
 // The cluster step: reuse a healthy cluster created from the same config, report drift, or create one.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Context } from '../context.js';
 import { CommandError, FloeError, withContext } from '../errors.js';
+import { writeStateFile } from '../state/dirs.js';
 import { Kind } from '../tools/kind.js';
-import { Kubectl, kindContext } from '../tools/kubectl.js';
+import { DEFAULT_UNREACHABLE_RETRY, Kubectl, kindContext } from '../tools/kubectl.js';
 import type { Step, StepReporter } from './step.js';
 
 /** What floe-dev wrote when it created the cluster: proof of ownership and the config it was made from. */
@@ -63,6 +64,7 @@ export function kindFor(ctx: Context, withSignal = true): Kind {
 export function kubectlFor(ctx: Context): Kubectl {
   return new Kubectl(ctx.tools.runner, ctx.tools.kubectlPath, ctx.paths.kubeconfig, kindContext(ctx.config.cluster.name), {
     signal: ctx.signal,
+    retry: { ...DEFAULT_UNREACHABLE_RETRY, clock: ctx.clock },
   });
 }
 
@@ -81,6 +83,13 @@ export async function ensureCluster(ctx: Context, options: ClusterOptions, repor
     record = undefined;
   }
 
+  if (!exists && record && !record.creating) {
+    // kind knows a cluster by its node containers: removed (docker rm, a Docker reset), the cluster is gone.
+    ctx.log.warn(`the kind cluster ${name} that floe-dev created on ${record.createdAt} is gone (kind lists no node container for it): creating it again; what ran inside it is lost`);
+    rmSync(ctx.paths.clusterRecord, { force: true });
+    record = undefined;
+  }
+
   if (exists) {
     if (!record) {
       throw new FloeError(`a kind cluster named "${name}" exists, but floe-dev did not create it (no record in ${ctx.paths.dir})`, {
@@ -93,10 +102,12 @@ export async function ensureCluster(ctx: Context, options: ClusterOptions, repor
       });
     }
     report.progress('checking that the API server answers');
-    await writeKubeconfig(ctx, await kind.getKubeconfig(name));
-    const version = await kubectlFor(ctx)
-      .serverVersion()
+    const version = await kind
+      .getKubeconfig(name)
+      .then((text) => writeKubeconfig(ctx, text))
+      .then(() => kubectlFor(ctx).serverVersion())
       .catch((error: unknown) => {
+        if (!(error instanceof CommandError)) throw error;
         throw new FloeError(`cluster "${name}" exists but its API server does not answer: ${reasonOf(error)}`, {
           hint: `start its node (docker start ${name}-control-plane) and run up again, or recreate it: floe-dev up --recreate`,
           cause: error,
@@ -108,7 +119,15 @@ export async function ensureCluster(ctx: Context, options: ClusterOptions, repor
   }
 
   await createCluster(ctx, options, wanted, report);
-  const version = await kubectlFor(ctx).serverVersion();
+  report.progress('checking that the API server answers');
+  const version = await kubectlFor(ctx)
+    .serverVersion()
+    .catch((error: unknown) => {
+      throw new FloeError(`kind created cluster "${name}", but its API server does not answer: ${reasonOf(error)}`, {
+        hint: `see why in the node's log (docker logs ${name}-control-plane), then start afresh: floe-dev up --recreate`,
+        cause: error,
+      });
+    });
   ctx.cache.set('cluster', { name, kubernetes: version, created: true });
   report.done(`Cluster ${name} created (Kubernetes ${version})`);
 }
@@ -119,7 +138,7 @@ async function createCluster(ctx: Context, options: ClusterOptions, wanted: Want
   let backoff = options.backoffMs ?? 2_000;
   mkdirSync(ctx.paths.dir, { recursive: true, mode: 0o700 });
   const configFile = join(ctx.paths.dir, 'kind-config.yaml');
-  writeFileSync(configFile, wanted.yaml);
+  writeStateFile(configFile, wanted.yaml, 0o644);
   const record: ClusterRecord = { name, configHash: wanted.hash, nodeImage: wanted.nodeImage, createdAt: new Date(ctx.clock.now()).toISOString() };
 
   for (let attempt = 1; ; attempt++) {
@@ -163,7 +182,7 @@ async function createCluster(ctx: Context, options: ClusterOptions, wanted: Want
 }
 
 function writeRecord(ctx: Context, record: ClusterRecord): void {
-  writeFileSync(ctx.paths.clusterRecord, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  writeStateFile(ctx.paths.clusterRecord, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** Deletes the cluster, the kubeconfig entries floe-dev made, and the cluster's state folder. */
@@ -187,7 +206,7 @@ export function readClusterRecord(ctx: Pick<Context, 'paths'>): ClusterRecord | 
 
 async function writeKubeconfig(ctx: Context, text: string): Promise<void> {
   mkdirSync(ctx.paths.dir, { recursive: true, mode: 0o700 });
-  writeFileSync(ctx.paths.kubeconfig, text, { mode: 0o600 });
+  writeStateFile(ctx.paths.kubeconfig, text);
 }
 
 /** The kubeconfig plain `kubectl` uses: the first entry of $KUBECONFIG, else ~/.kube/config. */
