@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Context } from '../context.js';
 import { CommandError, FloeError, withContext } from '../errors.js';
+import { stopForwards } from '../forward/state.js';
 import { writeStateFile } from '../state/dirs.js';
 import { Kind } from '../tools/kind.js';
 import { DEFAULT_UNREACHABLE_RETRY, Kubectl, kindContext } from '../tools/kubectl.js';
@@ -118,6 +119,9 @@ export async function ensureCluster(ctx: Context, options: ClusterOptions, repor
     return;
   }
 
+  // A forward supervisor of the cluster that was there before forwards to nothing now (and would find the new
+  // cluster's services missing while it installs): the forwards step starts a fresh one.
+  if (await stopForwards(ctx.paths.forwards, ctx.clock)) report.progress('stopped the forwards of the cluster that was there before');
   await createCluster(ctx, options, wanted, report);
   report.progress('checking that the API server answers');
   const version = await kubectlFor(ctx)
@@ -189,6 +193,8 @@ function writeRecord(ctx: Context, record: ClusterRecord): void {
 export async function deleteClusterAndState(ctx: Context, record: ClusterRecord | undefined): Promise<void> {
   const kind = kindFor(ctx);
   const name = ctx.config.cluster.name;
+  // Its forward supervisor first: it writes into the state folder removed below, and forwards to this cluster.
+  await stopForwards(ctx.paths.forwards, ctx.clock);
   // kind removes the cluster's entries from the kubeconfig it is given: the merged one first, then ours.
   if (record?.mergedKubeconfig) await kind.deleteCluster(name, record.mergedKubeconfig);
   await kind.deleteCluster(name, ctx.paths.kubeconfig);

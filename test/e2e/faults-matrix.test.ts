@@ -53,8 +53,8 @@ interface Case {
   /** While the run under test is going. */
   during?: (c: Ctx, run: Spawned) => Promise<void>;
   expect: Expectation;
-  /** After the checks every case gets. */
-  check?: (c: Ctx, r: RunResult) => void;
+  /** After the checks every case gets (e.g. that the fix it printed works). */
+  check?: (c: Ctx, r: RunResult) => void | Promise<void>;
 }
 
 const failedCalls = (tool: 'kind' | 'kubectl', sub?: string) => (calls: Call[]) =>
@@ -127,6 +127,11 @@ const CASES: Case[] = [
       docker(['kill', `${c.w.cluster}-control-plane`]);
     },
     expect: { exit: 1, names: /cluster: cluster "e2e-\w+" exists but its API server does not answer/, reason: /Container \w+ is not running/, shows: [/try: start its node \(docker start e2e-\w+-control-plane\)/] },
+    // The fix it printed works.
+    check: async (c) => {
+      docker(['start', `${c.w.cluster}-control-plane`]);
+      expect((await c.w.floeDev(['up', '--component', 'storage', '--skip-smoke'])).exitCode).toBe(0);
+    },
   },
   {
     scenario: 'API server refuses the first 2 calls',
@@ -238,6 +243,11 @@ const CASES: Case[] = [
       c.h.writeScenario({ ...QUICK }); // let go of the hold
     },
     expect: { exit: 1, names: /platform services failed: the state folder \S+ was removed while up ran/, reason: /kubeconfig/, shows: [/try: .*floe-dev up --recreate/] },
+    check: async (c, r) => {
+      // Without its record the cluster is not floe-dev's to reuse; the fix it printed starts afresh.
+      expect(r.stderr).not.toMatch(/unexpected problem/);
+      expect((await c.w.floeDev(['up', '--component', 'storage', '--skip-smoke', '--recreate'])).exitCode).toBe(0);
+    },
   },
   {
     scenario: 'disk full writing the kind config',
@@ -389,7 +399,7 @@ async function runCase(k: Case): Promise<void> {
     expect(await leftBehind(c, before), `${k.scenario}: processes left running`).toEqual([]);
     expect(existsSync(`${clusterDir(c)}.lock`), `${k.scenario}: lock released`).toBe(false);
     expect(readFileSync(join(h.home, '.kube', 'config'), 'utf8')).toBe(USER_KUBECONFIG);
-    k.check?.(c, r);
+    await k.check?.(c, r);
   } finally {
     for (const undo of c.after) await undo();
     await h.cleanup();
