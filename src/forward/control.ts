@@ -1,12 +1,13 @@
 // What the CLI and the steps do with the forwards: start the detached supervisor (once), wait until every
 // forward answers, stop it, and read each forward's state, proven by a probe of its port right now.
-import { existsSync, mkdirSync, readFileSync, statSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.js';
 import { FloeError } from '../errors.js';
 import { selectServices } from '../platform/select.js';
 import { findPortHolder, tryBind } from '../preflight/ports.js';
+import { writeStateFile } from '../state/dirs.js';
 import type { ClusterPaths } from '../state/paths.js';
 import { targetOf } from '../target.js';
 import type { StartedProcess } from '../tools/runner.js';
@@ -179,7 +180,7 @@ function readPlan(path: string): ForwardPlan | undefined {
 
 function writePlan(path: string, plan: ForwardPlan): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  writeFileSync(path, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
+  writeStateFile(path, `${JSON.stringify(plan, null, 2)}\n`);
 }
 
 function rotate(log: string): void {

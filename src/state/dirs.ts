@@ -1,7 +1,7 @@
 // Creating floe-dev's state folders: one level at a time, so that a folder that cannot exist is an error that
 // names it and says why, at once. Node's recursive mkdir spins forever where the parent exists but refuses
 // children with ENOENT (/proc, a dangling link): FLOE_DEV_HOME=/proc/nope hung at 100 % CPU.
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -82,5 +82,19 @@ function kindOf(path: string): 'folder' | 'other' | 'missing' {
     // ENOTDIR: a parent is a file; the walk up finds it and says so.
     if (code === 'ENOTDIR') return 'missing';
     throw new StateFolderError(path, fsReason(error, path));
+  }
+}
+
+/**
+ * writeFileSync for a file of the state folder. A write that fails part-way (ENOSPC from write(2)) carries no
+ * path in Node's error: this one always names the file, so the user is told which one could not be written.
+ */
+export function writeStateFile(path: string, text: string, mode = 0o600): void {
+  try {
+    writeFileSync(path, text, { mode });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e && typeof e === 'object' && e.code && !e.path) e.path = path;
+    throw error;
   }
 }

@@ -1,10 +1,12 @@
 // The cluster step: reuse a healthy cluster created from the same config, report drift, or create one.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { CommandError, FloeError, withContext } from '../errors.js';
+import { stopForwards } from '../forward/state.js';
+import { writeStateFile } from '../state/dirs.js';
 import { Kind } from '../tools/kind.js';
-import { Kubectl } from '../tools/kubectl.js';
+import { DEFAULT_UNREACHABLE_RETRY, Kubectl } from '../tools/kubectl.js';
 import { targetOf, userKubeconfig } from '../target.js';
 import type { Step, StepReporter } from './step.js';
 
@@ -69,6 +71,7 @@ export function kubectlFor(ctx: Context, withSignal = true): Kubectl {
   const target = targetOf(ctx);
   return new Kubectl(ctx.tools.runner, ctx.tools.kubectlPath, target.kubeconfig, target.context, {
     signal: withSignal ? ctx.signal : undefined,
+    retry: { ...DEFAULT_UNREACHABLE_RETRY, clock: ctx.clock },
   });
 }
 
@@ -87,6 +90,13 @@ export async function ensureCluster(ctx: Context, options: ClusterOptions, repor
     record = undefined;
   }
 
+  if (!exists && record && !record.creating) {
+    // kind knows a cluster by its node containers: removed (docker rm, a Docker reset), the cluster is gone.
+    ctx.log.warn(`the kind cluster ${name} that floe-dev created on ${record.createdAt} is gone (kind lists no node container for it): creating it again; what ran inside it is lost`);
+    rmSync(ctx.paths.clusterRecord, { force: true });
+    record = undefined;
+  }
+
   if (exists) {
     if (!record) {
       throw new FloeError(`a kind cluster named "${name}" exists, but floe-dev did not create it (no record in ${ctx.paths.dir})`, {
@@ -99,10 +109,12 @@ export async function ensureCluster(ctx: Context, options: ClusterOptions, repor
       });
     }
     report.progress('checking that the API server answers');
-    await writeKubeconfig(ctx, await kind.getKubeconfig(name));
-    const version = await kubectlFor(ctx)
-      .serverVersion()
+    const version = await kind
+      .getKubeconfig(name)
+      .then((text) => writeKubeconfig(ctx, text))
+      .then(() => kubectlFor(ctx).serverVersion())
       .catch((error: unknown) => {
+        if (!(error instanceof CommandError)) throw error;
         throw new FloeError(`cluster "${name}" exists but its API server does not answer: ${reasonOf(error)}`, {
           hint: `start its node (docker start ${name}-control-plane) and run up again, or recreate it: floe-dev up --recreate`,
           cause: error,
@@ -113,8 +125,19 @@ export async function ensureCluster(ctx: Context, options: ClusterOptions, repor
     return;
   }
 
+  // A forward supervisor of the cluster that was there before forwards to nothing now (and would find the new
+  // cluster's services missing while it installs): the forwards step starts a fresh one.
+  if (await stopForwards(ctx.paths.forwards, ctx.clock)) report.progress('stopped the forwards of the cluster that was there before');
   await createCluster(ctx, options, wanted, report);
-  const version = await kubectlFor(ctx).serverVersion();
+  report.progress('checking that the API server answers');
+  const version = await kubectlFor(ctx)
+    .serverVersion()
+    .catch((error: unknown) => {
+      throw new FloeError(`kind created cluster "${name}", but its API server does not answer: ${reasonOf(error)}`, {
+        hint: `see why in the node's log (docker logs ${name}-control-plane), then start afresh: floe-dev up --recreate`,
+        cause: error,
+      });
+    });
   ctx.cache.set('cluster', { name, kubernetes: version, created: true });
   report.done(`Cluster ${name} created (Kubernetes ${version})`);
 }
@@ -125,7 +148,7 @@ async function createCluster(ctx: Context, options: ClusterOptions, wanted: Want
   let backoff = options.backoffMs ?? 2_000;
   mkdirSync(ctx.paths.dir, { recursive: true, mode: 0o700 });
   const configFile = join(ctx.paths.dir, 'kind-config.yaml');
-  writeFileSync(configFile, wanted.yaml);
+  writeStateFile(configFile, wanted.yaml, 0o644);
   const record: ClusterRecord = { name, configHash: wanted.hash, nodeImage: wanted.nodeImage, createdAt: new Date(ctx.clock.now()).toISOString() };
 
   for (let attempt = 1; ; attempt++) {
@@ -169,13 +192,15 @@ async function createCluster(ctx: Context, options: ClusterOptions, wanted: Want
 }
 
 function writeRecord(ctx: Context, record: ClusterRecord): void {
-  writeFileSync(ctx.paths.clusterRecord, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  writeStateFile(ctx.paths.clusterRecord, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** Deletes the cluster, the kubeconfig entries floe-dev made, and the cluster's state folder. */
 export async function deleteClusterAndState(ctx: Context, record: ClusterRecord | undefined): Promise<void> {
   const kind = kindFor(ctx);
   const name = ctx.config.cluster.name;
+  // Its forward supervisor first: it writes into the state folder removed below, and forwards to this cluster.
+  await stopForwards(ctx.paths.forwards, ctx.clock);
   // kind removes the cluster's entries from the kubeconfig it is given: the merged one first, then ours.
   if (record?.mergedKubeconfig) await kind.deleteCluster(name, record.mergedKubeconfig);
   await kind.deleteCluster(name, ctx.paths.kubeconfig);
@@ -193,7 +218,7 @@ export function readClusterRecord(ctx: Pick<Context, 'paths'>): ClusterRecord | 
 
 async function writeKubeconfig(ctx: Context, text: string): Promise<void> {
   mkdirSync(ctx.paths.dir, { recursive: true, mode: 0o700 });
-  writeFileSync(ctx.paths.kubeconfig, text, { mode: 0o600 });
+  writeStateFile(ctx.paths.kubeconfig, text);
 }
 
 export { userKubeconfig } from '../target.js';

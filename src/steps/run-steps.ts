@@ -1,5 +1,6 @@
 // Runs a list of steps in order with listr2: the spinner renderer on a TTY, plain lines in CI or pipes.
 import type { Context } from '../context.js';
+import { explainStepFailure } from './failure.js';
 import type { Step, StepReporter, TaskReporter } from './step.js';
 
 export type RendererKind = 'default' | 'simple' | 'silent';
@@ -25,7 +26,7 @@ export async function runSteps(steps: readonly Step[], ctx: Context, renderer: R
   const { Listr, ListrLogger, ProcessOutput } = await import('listr2');
   // Progress goes to stderr: stdout is for results (`--json` summaries).
   const processOutput = new ProcessOutput(process.stderr, process.stderr);
-  let failure: { error: unknown } | undefined;
+  let failure: { error: unknown; step: string } | undefined;
   const list = new Listr(
     (steps
       .filter((step) => step.enabled?.(ctx) ?? true)
@@ -70,7 +71,7 @@ export async function runSteps(steps: readonly Step[], ctx: Context, renderer: R
           const running = step.run(ctx, reporter).then(
             () => recordTiming(ctx, step.title, ctx.clock.now() - begun),
             (error: unknown) => {
-              failure ??= { error };
+              failure ??= { error, step: step.title };
               throw new Error('');
             },
           );
@@ -92,7 +93,7 @@ export async function runSteps(steps: readonly Step[], ctx: Context, renderer: R
     } as never,
   );
   await list.run();
-  if (failure) throw failure.error;
+  if (failure) throw explainStepFailure(failure.step, ctx, failure.error);
 }
 
 /** How long each step took, in the order they ran (the up summary and the bench read them). */

@@ -1,5 +1,6 @@
 // kubectl through the runner, always with an explicit --kubeconfig and --context (src/target.ts decides which).
-import { FloeError } from '../errors.js';
+import type { Clock } from '../clock.js';
+import { CommandError, FloeError } from '../errors.js';
 import { rethrowMissing } from './missing.js';
 import type { Runner, RunOptions, RunResult, StartedProcess } from './runner.js';
 
@@ -15,22 +16,53 @@ export interface PortForward {
   process: StartedProcess;
 }
 
+/**
+ * Calls that find the API server unreachable are tried again (a kind node's API server refuses connections for
+ * a moment while it (re)starts): this many attempts in all, the pause doubling from `backoffMs`.
+ */
+export interface UnreachableRetry {
+  attempts: number;
+  backoffMs: number;
+  clock: Clock;
+}
+
+export const DEFAULT_UNREACHABLE_RETRY: Omit<UnreachableRetry, 'clock'> = { attempts: 4, backoffMs: 500 };
+
 export class Kubectl {
   constructor(
     private readonly runner: Runner,
     private readonly bin: string,
     readonly kubeconfig: string,
     readonly context: string,
-    private readonly base: Pick<RunOptions, 'signal' | 'onLine'> = {},
+    private readonly base: Pick<RunOptions, 'signal' | 'onLine'> & { retry?: UnreachableRetry } = {},
   ) {}
 
-  /** Runs `kubectl --kubeconfig K --context C <args>`: never whatever context happens to be current. */
-  run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-    return this.runner.run([this.bin, '--kubeconfig', this.kubeconfig, '--context', this.context, ...args], {
-      timeoutMs: 60_000,
-      ...this.base,
-      ...options,
-    }).catch(rethrowMissing('kubectl', this.bin));
+  /**
+   * Runs `kubectl --kubeconfig K --context C <args>`: never whatever context happens to be current. Every call
+   * floe-dev makes is safe to repeat (reads, server-side apply, deletes that ignore absent objects), so one that
+   * could not reach the API server is tried again; when it never answers, the error says so and what to check.
+   */
+  async run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    const { retry, ...base } = this.base;
+    const attempts = retry?.attempts ?? 1;
+    let pause = retry?.backoffMs ?? 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runner
+          .run([this.bin, '--kubeconfig', this.kubeconfig, '--context', this.context, ...args], { timeoutMs: 60_000, ...base, ...options })
+          .catch(rethrowMissing('kubectl', this.bin));
+      } catch (error) {
+        if (!(error instanceof CommandError) || error.result.aborted || error.result.timedOut || !unreachableServer(error.result.stderr)) throw error;
+        if (attempt >= attempts || !retry || base.signal?.aborted) {
+          throw new CommandError(error.argv, error.result, {
+            hint: `${this.context.startsWith('kind-') ? `is the kind node running? docker ps -a --filter label=io.x-k8s.kind.cluster=${this.context.slice(5)} (docker start NAME starts a stopped one); ` : ''}if the cluster is gone for good: floe-dev up --recreate`,
+            cause: error,
+          });
+        }
+        await retry.clock.sleep(pause, base.signal);
+        pause *= 2;
+      }
+    }
   }
 
   /** The server's Kubernetes version, which also proves the API server answers. */
@@ -115,6 +147,12 @@ export class Kubectl {
     });
     return stdout.trim().length > 0;
   }
+}
+
+/** kubectl's words for an API server it could not reach (refused, or no answer in time), or undefined. */
+export function unreachableServer(stderr: string): string | undefined {
+  const line = stderr.split('\n').map((l) => l.trim()).find((l) => /^The connection to the server .* was refused|^Unable to connect to the server:/.test(l));
+  return line;
 }
 
 /** A `kubectl get -o json` answer: a List's items, or the one object asked for by name. */

@@ -38,6 +38,27 @@ describe.skipIf(!dockerAvailable)('fake kind with Docker nodes', () => {
     expect(docker('ps', '-aq', '--filter', `label=io.x-k8s.kind.cluster=${name}`).stdout.trim()).toBe('');
   });
 
+  it('knows a cluster by its node containers: stopped, it is listed but unreachable; removed, it is gone', async () => {
+    const { name, kubectlArgs } = await h().createCluster();
+    const node = `${name}-control-plane`;
+    expect(docker('kill', node).status).toBe(0);
+    expect((await h().tool('kind', ['get', 'clusters'])).stdout).toBe(`${name}\n`);
+    const kubeconfig = await h().tool('kind', ['get', 'kubeconfig', '--name', name]);
+    expect(kubeconfig.exitCode).toBe(1);
+    expect(kubeconfig.stderr).toMatch(new RegExp(`^ERROR: failed to get cluster internal kubeconfig: command "docker exec --privileged ${node} cat /etc/kubernetes/admin.conf" failed with error: exit status 1\nCommand Output: Error response from daemon: Container [a-f0-9]+ is not running\n$`));
+    expect((await h().tool('kubectl', [...kubectlArgs, 'get', 'ns', '-o', 'json'])).stderr).toMatch(/was refused - did you specify the right host or port\?/);
+    expect(docker('start', node).status).toBe(0);
+    expect((await h().tool('kind', ['get', 'clusters'])).stdout).toBe(`${name}\n`);
+    expect((await h().tool('kubectl', [...kubectlArgs, 'get', 'ns', '-o', 'json'])).exitCode).toBe(0);
+
+    expect(docker('rm', '-f', node).status).toBe(0);
+    const none = await h().tool('kind', ['get', 'clusters']);
+    expect(none).toMatchObject({ exitCode: 0, stdout: '', stderr: 'No kind clusters found.\n' });
+    expect((await h().tool('kubectl', [...kubectlArgs, 'get', 'ns', '-o', 'json'])).stderr).toMatch(/was refused/);
+    // The name is free again, as for kind.
+    expect((await h().tool('kind', ['create', 'cluster', '--name', name, '--kubeconfig', kubectlArgs[1]!])).exitCode).toBe(0);
+  });
+
   it('loads an image present in Docker with its real ID, skips it the second time, and fails for one that is absent', async () => {
     const { name } = await h().createCluster();
     const node = `${name}-control-plane`;

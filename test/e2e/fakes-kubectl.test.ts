@@ -64,6 +64,18 @@ describe('fake kubectl: connecting', () => {
     expect(timedOut).toMatchObject({ exitCode: 1, stderr: 'Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded while awaiting headers)\n' });
   });
 
+  it('refuses the first api.refusals calls as kubectl reports a refused connection, then answers; api.down refuses all', async () => {
+    const { k } = await world(h(), { api: { refusals: 2 } });
+    const first = await k(['get', 'ns', '-o', 'json']);
+    expect(first.exitCode).toBe(1);
+    expect(first.stderr).toMatch(/dial tcp 127\.0\.0\.1:\d+: connect: connection refused"\n[\s\S]*\nThe connection to the server 127\.0\.0\.1:\d+ was refused - did you specify the right host or port\?\n$/);
+    expect((await k(['version', '-o', 'json'])).exitCode).toBe(1);
+    expect((await k(['get', 'ns', '-o', 'json'])).exitCode).toBe(0);
+    expect((await h().tool('kubectl', ['version', '--client', '-o', 'json'])).exitCode).toBe(0); // talks to no server: not counted
+    h().writeScenario({ api: { down: true } });
+    for (let i = 0; i < 2; i++) expect((await k(['get', 'ns', '-o', 'json'])).stderr).toMatch(/was refused - did you specify the right host or port\?/);
+  });
+
   it('answers version -o json with client and server, and --client without a cluster', async () => {
     const { k } = await world(h());
     const both = JSON.parse((await k(['version', '-o', 'json'])).stdout) as Obj;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../fixtures/lib/common.js';
 import { NO_DOCKER_REASON, dockerAvailable, useHarness, waitFor } from './harness.js';
-import { FAST, NS, world, type Obj } from './world.js';
+import { NS, world, type Obj } from './world.js';
 
 /**
  * Which capability each block waits for. Flip one to `true` in the commit that brings it: the block then runs
@@ -16,13 +16,11 @@ import { FAST, NS, world, type Obj } from './world.js';
  */
 const READY = {
   smokeStatus: true, // `floe-dev smoke` and `floe-dev status`
-  faults: true, // the readiness step failing fast on pod faults (design §5.5)
   forwards: true, // the forward supervisor (design §5.7) and `floe-dev forward`
   load: false, // `floe-dev load IMAGE...`
 };
 const PENDING: Record<keyof typeof READY, string> = {
   smokeStatus: 'pending: waits for `floe-dev up`, `floe-dev smoke` and `floe-dev status`',
-  faults: 'pending: waits for the readiness step of `floe-dev up` (fail fast on pod faults, design §5.5)',
   forwards: 'pending: waits for the forward supervisor (design §5.7) and `floe-dev forward`',
   load: 'pending: waits for `floe-dev load IMAGE...`',
 };
@@ -93,49 +91,8 @@ describeWhen('smokeStatus', 'floe-dev up → smoke → status → down', () => {
 // The re-run, transient-create and Ctrl-C journeys of `up` live in install.test.ts (a second run changes
 // nothing), lifecycle.test.ts (transient kind create failures) and interrupts.test.ts (Ctrl-C at twelve points).
 
-describeWhen('faults', 'floe-dev up with failing pods', () => {
-  const h = useHarness();
-
-  it.each<[string, Scenario['services'], RegExp]>([
-    ['CrashLoopBackOff', { polaris: { fault: 'CrashLoopBackOff', logs: ['polaris: starting', 'polaris: FATAL cannot reach catalog-db'] } }, /polaris[\s\S]*CrashLoopBackOff[\s\S]*FATAL cannot reach catalog-db/],
-    ['OOMKilled', { 'dagster-daemon': { fault: 'OOMKilled' } }, /dagster-daemon[\s\S]*OOMKilled/],
-    ['ImagePullBackOff', { cube: { fault: 'ImagePullBackOff' } }, /cube[\s\S]*(ImagePullBackOff|ErrImagePull)[\s\S]*cubejs\/cube/],
-    ['CreateContainerConfigError', { grafana: { fault: 'CreateContainerConfigError' } }, /grafana[\s\S]*CreateContainerConfigError[\s\S]*secret "missing-credentials" not found/],
-    ['Unschedulable', { 'catalog-db': { fault: 'Unschedulable' } }, /catalog-db[\s\S]*Insufficient memory[\s\S]*the node has \S+ allocatable memory[\s\S]*this pod asks \S+ more/],
-    ['BackoffLimitExceeded', { 'polaris-bootstrap': { fault: 'BackoffLimitExceeded' } }, /polaris-bootstrap[\s\S]*BackoffLimitExceeded[\s\S]*error: exit status 1/],
-  ])('fails fast on %s, naming the service, the reason, events and last log lines', async (fault, services, message) => {
-    const w = await world(h(), { services: { ...FAST.services, ...services } });
-    // Ten minutes to get ready: that up ends at all within the test's time, with the fault as the reason (not
-    // "not ready after"), is what shows it failed fast rather than at the timeout.
-    const r = await w.floeDev(['up'], { env: { FLOE_DEV_READY_TIMEOUT: '10m' } });
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).toMatch(new RegExp(`failed: ${fault === 'ImagePullBackOff' ? '(ImagePullBackOff|ErrImagePull)' : fault}`));
-    expect(r.stderr).not.toMatch(/not ready after/);
-    expect(r.stderr).toMatch(/recent events:/);
-    expect(r.stderr).toMatch(/\n {2}try: /);
-    expect(h().state.calls('kubectl').some((c) => c.argv.includes('events') || c.argv.includes('logs'))).toBe(true);
-    // The same diagnosis is in the run's log.
-    const log = /\(the run's log: (.+)\)/.exec(r.stderr)?.[1];
-    expect(log && readFileSync(log, 'utf8')).toMatch(message);
-  });
-
-  it('times out on a pod that never gets ready, with the service, its state and the probe’s complaint', async () => {
-    const w = await world(h(), { services: { ...FAST.services, grafana: { fault: 'NeverReady' } } });
-    const r = await w.floeDev(['up'], { env: { FLOE_DEV_READY_TIMEOUT: '3s' } });
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/Grafana \(grafana\) is not ready after 3s: running, not ready yet \(grafana\)/);
-    expect(r.stderr).toMatch(/Readiness probe failed/);
-    expect(r.stderr).toMatch(/timeouts\.ready/);
-  });
-
-  it('says which image could not be pulled when images are not side-loaded and the registry is unreachable', async () => {
-    const w = await world(h(), { registry: 'offline' });
-    const r = await w.floeDev(['up'], { env: { FLOE_DEV_IMAGES_LOAD: 'false' } });
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/ErrImagePull|ImagePullBackOff/);
-  });
-});
+// Failing pods (each fault of the fakes, failing fast with the service, the reason, events and log lines), a pod
+// that never gets ready, and images that cannot be pulled are rows of the fault matrix: faults-matrix.test.ts.
 
 describeWhen('forwards', 'floe-dev forwards', () => {
   const h = useHarness();

@@ -65,6 +65,52 @@ describe('ensureCluster', () => {
     expect(report.titles).toEqual(['Cluster floe-dev reused (Kubernetes v1.33.4)']);
   });
 
+  it('says a cluster it created is gone when kind no longer lists it (node containers removed), and creates it again', async () => {
+    const { runner, ctx } = setup();
+    writeRecord(ctx, 'hash-a');
+    runner.expect(['kind', 'get', 'clusters']).respond({ stderr: 'No kind clusters found.\n' });
+    runner.expect(['kind', 'create', 'cluster']).respond({});
+    runner.expect(['kubectl']).respond({ stdout: VERSION_JSON });
+    const report = reporter();
+    await ensureCluster(ctx, opts(), report);
+    runner.verify();
+    expect(ctx.logged).toContainEqual(expect.stringMatching(/^warning: the kind cluster floe-dev that floe-dev created on x is gone \(kind lists no node container for it\): creating it again/));
+    expect(report.titles).toEqual(['Cluster floe-dev created (Kubernetes v1.33.4)']);
+  });
+
+  it('names a reused cluster whose node is stopped, with docker start as the fix', async () => {
+    const { runner, ctx } = setup();
+    writeRecord(ctx, 'hash-a');
+    runner.expect(['kind', 'get', 'clusters']).respond({ stdout: 'floe-dev\n' });
+    runner.expect(['kind', 'get', 'kubeconfig', '--name', 'floe-dev']).respond({
+      exitCode: 1,
+      stderr: 'ERROR: failed to get cluster internal kubeconfig: command "docker exec --privileged floe-dev-control-plane cat /etc/kubernetes/admin.conf" failed with error: exit status 1\nCommand Output: Error response from daemon: Container abc is not running\n',
+    });
+    const error = (await ensureCluster(ctx, opts(), reporter()).catch((e: unknown) => e)) as FloeError;
+    expect(error.message).toBe('cluster "floe-dev" exists but its API server does not answer: Command Output: Error response from daemon: Container abc is not running');
+    expect(error.hint).toMatch(/docker start floe-dev-control-plane/);
+  });
+
+  it('retries a freshly created cluster whose API server refuses for a moment; one that never answers is named', async () => {
+    const refused = { exitCode: 1, stderr: 'The connection to the server 127.0.0.1:4242 was refused - did you specify the right host or port?\n' };
+    const { runner, ctx, clock } = setup();
+    runner.expect(['kind', 'get', 'clusters']).respond({ stderr: 'No kind clusters found.\n' });
+    runner.expect(['kind', 'create', 'cluster']).respond({});
+    runner.expect(['kubectl']).times(2).respond(refused);
+    runner.expect(['kubectl']).respond({ stdout: VERSION_JSON });
+    await ensureCluster(ctx, opts(), reporter());
+    expect(clock.slept).toEqual([500, 1000]);
+
+    const again = setup();
+    again.runner.expect(['kind', 'get', 'clusters']).respond({ stderr: 'No kind clusters found.\n' });
+    again.runner.expect(['kind', 'create', 'cluster']).respond({});
+    again.runner.expect(['kubectl']).respond(refused);
+    const error = (await ensureCluster(again.ctx, opts(), reporter()).catch((e: unknown) => e)) as FloeError;
+    expect(error.message).toBe('kind created cluster "floe-dev", but its API server does not answer: The connection to the server 127.0.0.1:4242 was refused - did you specify the right host or port?');
+    expect(error.hint).toMatch(/docker logs floe-dev-control-plane.*floe-dev up --recreate/);
+    expect(again.runner.callsTo(['kubectl'])).toHaveLength(4);
+  });
+
   it('refuses a cluster of the same name that floe-dev did not create', async () => {
     const { runner, ctx } = setup();
     runner.expect(['kind', 'get', 'clusters']).respond({ stdout: 'floe-dev\n' });

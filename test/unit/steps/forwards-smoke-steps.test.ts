@@ -37,6 +37,17 @@ describe('forwardsStep', () => {
   });
 });
 
+describe('forwardsStep with nothing to forward', () => {
+  it('is skipped, not failed, for components that forward nothing (observability alone)', async () => {
+    const runner = new FakeRunner();
+    const ctx = testContext({ tools: { runner }, config: { components: ['observability'] } });
+    const report = recordingReporter();
+    await forwardsStep.run(ctx, report);
+    expect(report.titles).toEqual(['skipped: the enabled components have no forwards']);
+    runner.verify(); // no supervisor started
+  });
+});
+
 describe('smokeStep', () => {
   const json = (body: unknown, status = 200) => ({ status, body: JSON.stringify(body) });
   const denied = json({ error: 'Invalid token' }, 403);

@@ -1,0 +1,53 @@
+// What the user reads when a step of up fails in a way the step itself did not explain: a state file that could not
+// be written (disk full, read-only, permissions), the state folder removed while the run went on, or a command
+// that failed without a fix of its own. Each names the step, the reason and what to do.
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Context } from '../context.js';
+import { CommandError, FloeError, InterruptedError } from '../errors.js';
+import { fsReason } from '../state/dirs.js';
+
+/** File-system errors a user can fix, by code. */
+const FS_FIXES: Record<string, (path: string) => string> = {
+  ENOSPC: (path) => `free some space on the disk that holds ${dirname(path)} (df -h ${dirname(path)}), then run floe-dev up again: it continues where this run stopped`,
+  EDQUOT: (path) => `free some of your disk quota (quota -s) for ${dirname(path)}, then run floe-dev up again`,
+  EROFS: (path) => `point FLOE_DEV_HOME at a writable folder (${dirname(path)} is read-only), then run floe-dev up again`,
+  EACCES: (path) => `make ${dirname(path)} yours and writable (ls -ld ${dirname(path)}), or point FLOE_DEV_HOME elsewhere`,
+  EPERM: (path) => `make ${dirname(path)} yours and writable (ls -ld ${dirname(path)}), or point FLOE_DEV_HOME elsewhere`,
+};
+
+/** The error to report for `error`, thrown by the step titled `step`. */
+export function explainStepFailure(step: string, ctx: Pick<Context, 'cache' | 'config' | 'paths' | 'signal' | 'runLog'>, error: unknown): unknown {
+  if (ctx.signal.aborted || error instanceof InterruptedError) return error;
+  const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  const lower = step.toLowerCase();
+
+  // The cluster step made the state folder; if it is gone now, someone removed it while up ran.
+  if (ctx.cache.has('cluster') && !existsSync(ctx.paths.dir)) {
+    return new FloeError(
+      `${lower} failed: the state folder ${ctx.paths.dir} was removed while up ran (it held the cluster's kubeconfig, its ownership record and the credentials)\n${first}`,
+      {
+        hint: `the kind cluster ${ctx.config.cluster.name} is still there, but floe-dev no longer holds its kubeconfig or credentials: floe-dev up --recreate starts it afresh`,
+        cause: error,
+      },
+    );
+  }
+
+  const fs = error as NodeJS.ErrnoException | undefined;
+  const fix = fs?.code ? FS_FIXES[fs.code] : undefined;
+  if (fix) {
+    // A failed write(2) names no path (only open(2) does): then it was a file of the state folder.
+    const at = typeof fs?.path === 'string' ? fs.path : undefined;
+    const where = at ?? `${ctx.paths.dir}/`;
+    return new FloeError(`${lower} failed: could not write ${at ?? `a file in ${ctx.paths.dir}`}: ${fsReason(error, where)}`, { hint: fix(where), cause: error });
+  }
+
+  // A command that failed without a fix of its own: at least where to read all it said.
+  if (error instanceof CommandError && !error.hint) {
+    return new CommandError(error.argv, error.result, {
+      hint: `its whole output is in the run's log${ctx.runLog ? ` (${ctx.runLog.path})` : ''}; run floe-dev up again once that is fixed, --verbose shows each command as it runs`,
+      cause: error.cause,
+    });
+  }
+  return error;
+}
