@@ -306,7 +306,7 @@ describe.skipIf(!engine)(`image side-loading against the real Docker Engine${eng
       const first = await ensureImages(ctx, [...wanted, ALPHA], report);
 
       runner.verify();
-      expect(first).toEqual({ pulled: [], loaded: [BETA, GAMMA, DELTA], present: [ALPHA], ids: hostIds(wanted) });
+      expect(first).toEqual({ pulled: [], loaded: [BETA, GAMMA, DELTA], present: [ALPHA], ids: hostIds(wanted), pushed: [], refs: {} });
       const [load] = runner.callsTo(['kind', 'load']);
       if (e.info.containerdImageStore) {
         expect(load!.argv).toEqual(['kind', 'load', 'image-archive', expect.stringMatching(/\.tar$/), '--name', CLUSTER]);
@@ -320,7 +320,7 @@ describe.skipIf(!engine)(`image side-loading against the real Docker Engine${eng
       const again = new FakeRunner();
       const ctx2 = testContext({ home: dir, config: { cluster: { name: CLUSTER } }, tools: { runner: again, docker: e.docker } });
       const report2 = reporter();
-      expect(await ensureImages(ctx2, wanted, report2)).toEqual({ pulled: [], loaded: [], present: wanted, ids: hostIds(wanted) });
+      expect(await ensureImages(ctx2, wanted, report2)).toEqual({ pulled: [], loaded: [], present: wanted, ids: hostIds(wanted), pushed: [], refs: {} });
       again.verify();
       expect(again.calls).toEqual([]);
       expect(report2.titles).toEqual(['Images: 0 loaded, 4 already in the node']);
@@ -338,7 +338,7 @@ describe.skipIf(!engine)(`image side-loading against the real Docker Engine${eng
         const runner = new FakeRunner();
         runner.expect(['kind', 'load']).once().respond(kindLoads([controlPlane, worker], [ALPHA, BETA], loads));
         const ctx = testContext({ home: dir, config: { cluster: { name: CLUSTER } }, tools: { runner, docker: e.docker } });
-        expect(await ensureImages(ctx, [ALPHA, BETA], reporter())).toEqual({ pulled: [], loaded: [ALPHA, BETA], present: [], ids: hostIds([ALPHA, BETA]) });
+        expect(await ensureImages(ctx, [ALPHA, BETA], reporter())).toEqual({ pulled: [], loaded: [ALPHA, BETA], present: [], ids: hostIds([ALPHA, BETA]), pushed: [], refs: {} });
         runner.verify();
         expect(loads.map((l) => [...l].sort())).toEqual([[ALPHA, BETA].sort()]);
         expect(runner.callsTo(['kind', 'load'])).toHaveLength(1);
@@ -352,7 +352,7 @@ describe.skipIf(!engine)(`image side-loading against the real Docker Engine${eng
       const runner = new FakeRunner();
       const ctx = testContext({ home: dir, config: { cluster: { name: CLUSTER }, images: { load: false } }, tools: { runner, docker: e.docker } });
       const report = reporter();
-      expect(await ensureImages(ctx, [ALPHA, GAMMA], report)).toEqual({ pulled: [], loaded: [], present: [], ids: hostIds([ALPHA, GAMMA]) });
+      expect(await ensureImages(ctx, [ALPHA, GAMMA], report)).toEqual({ pulled: [], loaded: [], present: [], ids: hostIds([ALPHA, GAMMA]), pushed: [], refs: {} });
       runner.verify();
       expect(runner.calls).toEqual([]);
       expect(report.titles).toEqual(['Images: 2 on the host; side-loading is off (images.load: false)']);
