@@ -30,7 +30,7 @@ export async function createContext(
   let loaded: LoadedConfig;
   if (options.tolerant) {
     const { problems, ...rest } = loadConfigTolerant(load);
-    const fatal = problems.filter((p) => p.key !== undefined && options.tolerant!.fatal?.some((key) => key === p.key || key.startsWith(`${p.key}.`)));
+    const fatal = problems.filter((p) => p.key !== undefined && options.tolerant!.fatal?.some((key) => key === p.key || key.startsWith(`${p.key}.`) || p.key!.startsWith(`${key}.`)));
     if (fatal.length > 0) {
       throw ConfigError.of(fatal, `${options.tolerant.command} acts on what these name, so it does not guess: fix the name (\`floe-dev config\` shows the result)`);
     }

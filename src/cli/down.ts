@@ -18,8 +18,9 @@ export const downCommand = defineCommand<{ keepCluster: boolean; keepRegistry: b
     ['$0 down --json', 'the same, and a JSON document of what was removed'],
   ],
   run: async (args, io) => {
-    // A bad cluster name (or, with --keep-cluster, namespace) is refused: down deletes what they name.
-    const fatal = ['cluster.name', ...(args.keepCluster ? ['namespace'] : [])];
+    // A bad cluster name (or, with --keep-cluster, namespace) is refused: down deletes what they name. So is a bad
+    // cluster.existing: carrying on without it would take down the kind cluster of that name instead.
+    const fatal = ['cluster.name', 'cluster.existing', ...(args.keepCluster ? ['namespace'] : [])];
     const ctx = await createContext(args, io, {}, { tolerant: { command: 'down', fatal } });
     const lock = acquireLock(ctx.paths.lock, 'down');
     try {

@@ -127,7 +127,7 @@ export const configSchema = z.strictObject({
             // kubeconfig does not limit context names; kind's and the clouds' are far shorter than 253 (a DNS name's
             // limit), and one with a line break would break every message that names it.
             .max(253, 'must be at most 253 characters (a context name of your kubeconfig)')
-            .regex(/^[^\p{Cc}]+$/u, 'must not contain control characters such as line breaks'),
+            .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters such as line breaks'),
         })
         .optional(),
     })

@@ -104,6 +104,9 @@ describe('down refuses a cluster name (or, with --keep-cluster, a namespace) tha
     [['down'], { FLOE_DEV_CLUSTER: 'Xx' }, undefined, /`cluster\.name` \(from FLOE_DEV_CLUSTER\)/],
     [['down'], {}, 'cluster: 3\n', /`cluster` \(in .*floe-dev\.yaml\)/],
     [['down', '--keep-cluster', '--namespace', 'kube-system'], {}, undefined, /`namespace` \(in --namespace\)/],
+    // Without its (broken) cluster.existing, down would take down the kind cluster floe-dev instead.
+    [['down'], {}, 'cluster:\n  existing:\n    context: ""\n', /`cluster\.existing\.context` \(in .*floe-dev\.yaml\)/],
+    [['down'], {}, 'cluster:\n  existing:\n    contxt: big\n', /`cluster\.existing/],
   ])('%j %j %j: exit 2, and the default cluster is left alone', async (argv, extra, yaml, problem) => {
     await floeDev(['render']);
     if (yaml) writeFileSync(join(cwd, 'floe-dev.yaml'), yaml);
