@@ -4,7 +4,7 @@
 export interface TarEntry {
   /** Relative path inside the archive (no leading slash); folders end with or without "/". */
   path: string;
-  content?: string;
+  content?: string | Buffer;
   dir?: boolean;
   mode?: number;
 }

@@ -5,24 +5,13 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { normalizeRef } from '../../fixtures/lib/images.js';
-import { FIXTURES_BIN, cliBuilt, dockerAvailable, freePorts, useHarness, waitFor, type Harness } from './harness.js';
+import { FIXTURES_BIN, cliBuilt, dockerAvailable, forwardPortEnv, useHarness, waitFor, type Harness } from './harness.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- kubectl/HTTP JSON, read field by field
 
 if (!cliBuilt) console.warn('[e2e] cli.test.ts skipped: dist/main.js is missing; run `npm run build` (npm test does)');
 
 const NS = 'floe-platform';
-
-async function portEnv(): Promise<Record<string, string>> {
-  const [dagster, polaris, management, cube, minio] = await freePorts(5);
-  return {
-    FLOE_DEV_FORWARD_DAGSTER: String(dagster),
-    FLOE_DEV_FORWARD_POLARIS: String(polaris),
-    FLOE_DEV_FORWARD_POLARIS_MANAGEMENT: String(management),
-    FLOE_DEV_FORWARD_CUBE: String(cube),
-    FLOE_DEV_FORWARD_MINIO: String(minio),
-  };
-}
 
 describe.skipIf(!cliBuilt)('floe-dev render, applied by the fake kubectl', () => {
   const h = useHarness({ scenario: { defaults: { readyAfterMs: 60 } } });
@@ -117,7 +106,7 @@ describe.skipIf(!cliBuilt)('floe-dev doctor with the fake tools', () => {
   const checks = (stdout: string): Record<string, Obj> => Object.fromEntries(((JSON.parse(stdout) as Obj).checks as Obj[]).map((c) => [c.id, c]));
 
   it('finds kind and kubectl on PATH and reads their versions', async () => {
-    const r = await h().floeDev(['doctor', '--json'], { env: await portEnv() });
+    const r = await h().floeDev(['doctor', '--json'], { env: await forwardPortEnv() });
     const byId = checks(r.stdout);
     expect(byId.kind).toMatchObject({ status: 'ok', detail: expect.stringContaining('v0.30.0') });
     expect(byId.kubectl?.detail).toContain('v1.32.4');
@@ -131,7 +120,7 @@ describe.skipIf(!cliBuilt)('floe-dev doctor with the fake tools', () => {
   it('reports kind missing from PATH as a missing prerequisite (exit 3) with the fix', async () => {
     const harness = h();
     rmSync(`${harness.binDir}/kind`);
-    const r = await harness.floeDev(['doctor', '--json'], { env: await portEnv() });
+    const r = await harness.floeDev(['doctor', '--json'], { env: await forwardPortEnv() });
     expect(r.exitCode).toBe(3);
     const kind = checks(r.stdout).kind;
     expect(kind).toMatchObject({ status: 'fail', detail: expect.stringContaining('not found') });
@@ -141,9 +130,9 @@ describe.skipIf(!cliBuilt)('floe-dev doctor with the fake tools', () => {
   it('uses FLOE_DEV_KIND when kind is not on PATH', async () => {
     const harness = h();
     rmSync(`${harness.binDir}/kind`);
-    const r = await harness.floeDev(['doctor', '--json'], { env: { ...(await portEnv()), FLOE_DEV_KIND: `${harness.dir}/no-such-kind` } });
+    const r = await harness.floeDev(['doctor', '--json'], { env: { ...(await forwardPortEnv()), FLOE_DEV_KIND: `${harness.dir}/no-such-kind` } });
     expect(checks(r.stdout).kind?.status).toBe('fail');
-    const ok = await harness.floeDev(['doctor', '--json'], { env: { ...(await portEnv()), FLOE_DEV_KIND: join(FIXTURES_BIN, 'kind') } });
+    const ok = await harness.floeDev(['doctor', '--json'], { env: { ...(await forwardPortEnv()), FLOE_DEV_KIND: join(FIXTURES_BIN, 'kind') } });
     expect(checks(ok.stdout).kind).toMatchObject({ status: 'ok', detail: expect.stringContaining('v0.30.0') });
   });
 });
@@ -176,7 +165,7 @@ describe.skipIf(!cliBuilt || !dockerAvailable)('floe-dev up: the cluster and ima
 
   async function platformWorld(harness: Harness) {
     const cluster = `e2e-${Math.random().toString(36).slice(2, 8)}`;
-    const env = { ...(await portEnv()), FLOE_DEV_CLUSTER: cluster, FLOE_DEV_READY_TIMEOUT: '20s' };
+    const env = { ...(await forwardPortEnv()), FLOE_DEV_CLUSTER: cluster, FLOE_DEV_READY_TIMEOUT: '20s' };
     const rendered = await harness.floeDev(['render'], { env });
     const images = [...new Set([...rendered.stdout.matchAll(/^[\s-]+image: "?([^"\s]+)"?$/gm)].map((m) => m[1] as string))];
     expect(images.length).toBeGreaterThan(5);

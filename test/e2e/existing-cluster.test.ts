@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../fixtures/lib/common.js';
-import { freePorts, useHarness, type Harness } from './harness.js';
+import { forwardPortEnv, useHarness, type Harness } from './harness.js';
 import type { Obj } from './world.js';
 
 const SCENARIO: Scenario = {
@@ -13,18 +13,6 @@ const SCENARIO: Scenario = {
   defaults: { readyAfterMs: 150 },
   services: { polaris: { readyAfterMs: 300 }, 'dagster-webserver': { readyAfterMs: 250 }, cube: { readyAfterMs: 250 } },
 };
-
-/** Free forward ports as FLOE_DEV_FORWARD_* variables, so tests never clash. */
-async function forwardEnv(): Promise<Record<string, string>> {
-  const [dagster, polaris, management, cube, minio] = await freePorts(5);
-  return {
-    FLOE_DEV_FORWARD_DAGSTER: String(dagster),
-    FLOE_DEV_FORWARD_POLARIS: String(polaris),
-    FLOE_DEV_FORWARD_POLARIS_MANAGEMENT: String(management),
-    FLOE_DEV_FORWARD_CUBE: String(cube),
-    FLOE_DEV_FORWARD_MINIO: String(minio),
-  };
-}
 
 /** Someone else's Deployment in `namespace`. */
 function foreignDeployment(namespace: string, name: string): Obj {
@@ -56,7 +44,7 @@ describe('floe-dev on an existing cluster', { timeout: 60_000 }, () => {
   it('installs, proves and reports the platform through the user\'s context, and down removes only floe-dev\'s namespace', async () => {
     const c = h().existingCluster({ objects: [namespace('team-a'), foreignDeployment('team-a', 'their-app')] });
     const before = readFileSync(c.kubeconfig);
-    const env = await forwardEnv();
+    const env = await forwardPortEnv();
     const up = await h().floeDev(['up', '--context', c.context], { env, timeoutMs: 60_000 });
     expect(up.stderr).toMatch(/Preflight passed: existing cluster, context team@big-\w+, Kubernetes v1\.31\.6, 2 nodes \(amd64\)/);
     expect(up.stderr).toContain('the cluster pulls its');
@@ -94,7 +82,7 @@ describe('floe-dev on an existing cluster', { timeout: 60_000 }, () => {
   it('installs into a namespace it did not create without labelling it, and down leaves that namespace', async () => {
     const c = h().existingCluster({ objects: [namespace('data-eng', { team: 'data' })] });
     const before = readFileSync(c.kubeconfig);
-    const env = { ...(await forwardEnv()), FLOE_DEV_CONTEXT: c.context };
+    const env = { ...(await forwardPortEnv()), FLOE_DEV_CONTEXT: c.context };
     const up = await h().floeDev(['up', '--namespace', 'data-eng', '--component', 'storage', '--skip-smoke'], { env });
     expect(up.stderr).toContain('Namespace data-eng: yours');
     expect(up.exitCode).toBe(0);
@@ -119,7 +107,7 @@ describe('floe-dev on an existing cluster', { timeout: 60_000 }, () => {
     const c = h().existingCluster({
       objects: [namespace('analytics'), foreignDeployment('analytics', 'superset'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'superset-config', namespace: 'analytics' }, data: { a: 'b' } }],
     });
-    const up = await h().floeDev(['up', '--context', c.context, '--namespace', 'analytics'], { env: await forwardEnv() });
+    const up = await h().floeDev(['up', '--context', c.context, '--namespace', 'analytics'], { env: await forwardPortEnv() });
     expect(up.exitCode).toBe(2);
     expect(up.stderr).toContain('namespace analytics in context');
     expect(up.stderr).toContain('holds 2 objects floe-dev did not make (deployment/superset, configmap/superset-config)');
@@ -135,7 +123,7 @@ describe('floe-dev on an existing cluster', { timeout: 60_000 }, () => {
   it('stops with exit 3 when a can-i is denied and there is no default StorageClass, each with its fix; doctor says the same', async () => {
     h().writeScenario({ ...SCENARIO, auth: { deny: ['create pods/portforward', 'delete secrets'] } });
     const c = h().existingCluster({ storageClasses: [{ name: 'slow', provisioner: 'example.com/nfs' }], nodes: [{ arch: 'arm64', allocatableMemory: '2Gi' }] });
-    const env = { ...(await forwardEnv()), FLOE_DEV_CONTEXT: c.context };
+    const env = { ...(await forwardPortEnv()), FLOE_DEV_CONTEXT: c.context };
     const up = await h().floeDev(['up'], { env });
     expect(up.exitCode).toBe(3);
     expect(up.stderr).toMatch(/Permissions: context team@big-\w+ may not delete secrets, create pods\/portforward in namespace floe-platform/);
@@ -163,7 +151,7 @@ describe('floe-dev on an existing cluster where nodes and StorageClasses are not
     const c = h().existingCluster();
     const nodes = await h().tool('kubectl', [...c.kubectlArgs, 'get', 'nodes', '-o', 'json']);
     expect(nodes).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('Error from server (Forbidden): nodes is forbidden: User "me" cannot list resource "nodes" in API group "" at the cluster scope') });
-    const doctor = await h().floeDev(['doctor', '--json', '--context', c.context], { env: await forwardEnv() });
+    const doctor = await h().floeDev(['doctor', '--json', '--context', c.context], { env: await forwardPortEnv() });
     const checks = (JSON.parse(doctor.stdout) as { checks: { id: string; status: string; detail: string }[] }).checks;
     expect(Object.fromEntries(checks.map((x) => [x.id, x.status]))).toMatchObject({ architecture: 'warn', memory: 'warn', 'storage-class': 'warn', permissions: 'ok' });
     expect(checks.find((x) => x.id === 'memory')?.detail).toContain('may not list nodes');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '../../fixtures/lib/common.js';
-import { cliBuilt, createHarness, dockerAvailable, dockerBin, NO_DOCKER_REASON, processesWithMarker, waitFor, type Call, type Harness, type RunResult, type Spawned } from './harness.js';
+import { cliBuilt, createHarness, dockerAvailable, dockerBin, NO_DOCKER_REASON, parentOf, processesWithMarker, waitFor, type Call, type Harness, type RunResult, type Spawned } from './harness.js';
 import { FAST, world, type World } from './world.js';
 
 const skip = !cliBuilt || !dockerAvailable;
@@ -313,15 +313,6 @@ async function slot<T>(fn: () => Promise<T>): Promise<T> {
     const next = queue.shift();
     if (next) next();
     else free += 1;
-  }
-}
-
-function parentOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return -1;
   }
 }
 

@@ -412,6 +412,18 @@ export async function freePorts(n: number): Promise<number[]> {
   return ports;
 }
 
+/** Free ports for the default forwards, as the FLOE_DEV_FORWARD_* variables that set them: tests never clash. */
+export async function forwardPortEnv(): Promise<Record<string, string>> {
+  const [dagster, polaris, management, cube, minio] = await freePorts(5);
+  return {
+    FLOE_DEV_FORWARD_DAGSTER: String(dagster),
+    FLOE_DEV_FORWARD_POLARIS: String(polaris),
+    FLOE_DEV_FORWARD_POLARIS_MANAGEMENT: String(management),
+    FLOE_DEV_FORWARD_CUBE: String(cube),
+    FLOE_DEV_FORWARD_MINIO: String(minio),
+  };
+}
+
 /** Polls `fn` until it returns a truthy value (returned) or the time is up (throws with the last value). */
 export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5_000, what = 'condition'): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
@@ -434,6 +446,16 @@ function pidAlive(pid: number): boolean {
 }
 
 /** Pids whose environment holds `marker` (Linux /proc; elsewhere none, and the recorded pids still apply). */
+/** A process's parent pid from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold spaces), or -1 once it is gone. */
+export function parentOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return -1;
+  }
+}
+
 export function processesWithMarker(marker: string): number[] {
   if (!existsSync('/proc/self/environ')) return [];
   const out: number[] = [];

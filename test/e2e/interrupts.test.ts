@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from '../../fixtures/lib/common.js';
-import { dockerAvailable, NO_DOCKER_REASON, processesWithMarker, useHarness, waitFor, type Harness } from './harness.js';
+import { dockerAvailable, NO_DOCKER_REASON, parentOf, processesWithMarker, useHarness, waitFor, type Harness } from './harness.js';
 import { expectInstalled, FAST, world, type World } from './world.js';
 
 const d = dockerAvailable ? describe : describe.skip;
@@ -59,16 +59,6 @@ async function newProcessesAfterExit(h: Harness, before: ReadonlySet<number>): P
   const fresh = () => processesWithMarker(marker).filter((pid) => !before.has(pid) && !before.has(parentOf(pid)));
   await waitFor(() => fresh().length === 0, 5_000, 'processes of ours to end').catch(() => undefined);
   return fresh();
-}
-
-function parentOf(pid: number): number {
-  try {
-    // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after its closing parenthesis.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return -1;
-  }
 }
 
 async function interruptAt(h: Harness, w: World, point: Point): Promise<void> {

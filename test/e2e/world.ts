@@ -2,7 +2,7 @@
 // ports, the scenario (Docker nodes), and every image of the rendered platform present on the host.
 import { join } from 'node:path';
 import type { Scenario } from '../../fixtures/lib/common.js';
-import { freePorts, type Harness, type RunOptions, type RunResult, type Spawned } from './harness.js';
+import { forwardPortEnv, type Harness, type RunOptions, type RunResult, type Spawned } from './harness.js';
 
 export type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON output, read field by field
 
@@ -38,15 +38,8 @@ export interface World {
 export async function world(h: Harness, scenario: Scenario = {}): Promise<World> {
   h.writeScenario({ ...FAST, ...scenario });
   const cluster = `e2e-${Math.random().toString(36).slice(2, 8)}`;
-  const [dagster, polaris, management, cube, minio] = (await freePorts(5)) as [number, number, number, number, number];
-  const env = {
-    FLOE_DEV_CLUSTER: cluster,
-    FLOE_DEV_FORWARD_DAGSTER: String(dagster),
-    FLOE_DEV_FORWARD_POLARIS: String(polaris),
-    FLOE_DEV_FORWARD_POLARIS_MANAGEMENT: String(management),
-    FLOE_DEV_FORWARD_CUBE: String(cube),
-    FLOE_DEV_FORWARD_MINIO: String(minio),
-  };
+  const forwards = await forwardPortEnv();
+  const env = { FLOE_DEV_CLUSTER: cluster, ...forwards };
   const withEnv = (options: RunOptions): RunOptions => ({ timeoutMs: 60_000, ...options, env: { ...env, ...(options.env ?? {}) } });
   const floeDev = (args: string[], options: RunOptions = {}) => h.floeDev(args, withEnv(options));
   const rendered = await floeDev(['render']);
@@ -55,7 +48,13 @@ export async function world(h: Harness, scenario: Scenario = {}): Promise<World>
   const kubeconfig = join(h.floeHome, 'clusters', cluster, 'kubeconfig');
   return {
     cluster,
-    ports: { dagster, polaris, management, cube, minio },
+    ports: {
+      dagster: Number(forwards.FLOE_DEV_FORWARD_DAGSTER),
+      polaris: Number(forwards.FLOE_DEV_FORWARD_POLARIS),
+      management: Number(forwards.FLOE_DEV_FORWARD_POLARIS_MANAGEMENT),
+      cube: Number(forwards.FLOE_DEV_FORWARD_CUBE),
+      minio: Number(forwards.FLOE_DEV_FORWARD_MINIO),
+    },
     kubeconfig,
     floeDev,
     spawnFloeDev: (args, options = {}) => h.spawnFloeDev(args, withEnv(options)),
