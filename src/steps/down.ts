@@ -116,7 +116,7 @@ export function downSteps(options: { keepCluster: boolean; keepRegistry?: boolea
     // The whole cluster, or with --keep-cluster only the platform's namespace.
     options.keepCluster ? deleteNamespaceStep(outcome) : deleteClusterStep(outcome),
     // The local registry container, unless --keep-registry (its images then survive for the next cluster).
-    removeRegistryStep({ keep: options.keepRegistry ?? false }, (r) => (outcome.registry = r)),
+    removeRegistryStep({ keep: options.keepRegistry ?? false, keepCluster: options.keepCluster }, (r) => (outcome.registry = r)),
   ];
 }
 

@@ -7,7 +7,7 @@ import { describeHolder, evaluatePort, type Finding } from '../preflight/evaluat
 import { findPortHolder } from '../preflight/ports.js';
 import { ensureRegistryContainer, removeRegistryContainer, type RegistryOutcome } from '../registry/container.js';
 import { ensureNodesHostsToml } from '../registry/nodes.js';
-import { kindNetwork, REGISTRY_CONTAINER_PORT, REGISTRY_LABEL, localRegistryConfigMap, registryContainerName, registryHost } from '../registry/registry.js';
+import { kindNetwork, LOCAL_REGISTRY_CONFIG_MAP, LOCAL_REGISTRY_NAMESPACE, REGISTRY_CONTAINER_PORT, REGISTRY_LABEL, localRegistryConfigMap, registryContainerName, registryHost } from '../registry/registry.js';
 import { renderKindConfig } from '../platform/kind-config.js';
 import { kubectlFor, readClusterRecord } from './cluster.js';
 import type { PreflightCheck } from './preflight.js';
@@ -86,7 +86,11 @@ export type RegistryRemoval = 'removed' | 'absent' | 'kept' | 'not-ours' | 'unkn
  * `down`'s registry step: removes the cluster's registry container (found by name and floe-dev's labels, whatever
  * the configuration says now) unless `--keep-registry`. Without Docker there is nothing floe-dev could remove.
  */
-export function removeRegistryStep(options: { keep: boolean }, record: (r: RegistryRemoval) => void): Step {
+/**
+ * `down` removes the registry container unless --keep-registry; with --keep-cluster the cluster stays, so its
+ * KEP-1755 ConfigMap (if floe-dev's) goes too, or tools would find a registry that is gone.
+ */
+export function removeRegistryStep(options: { keep: boolean; keepCluster?: boolean }, record: (r: RegistryRemoval) => void): Step {
   return {
     title: 'Registry',
     run: async (ctx, report) => {
@@ -114,15 +118,32 @@ export function removeRegistryStep(options: { keep: boolean }, record: (r: Regis
         return;
       }
       record(result);
+      const advert = result === 'removed' && options.keepCluster ? await removeRegistryAdvert(ctx) : '';
       report.done(
         result === 'removed'
-          ? `Registry ${name} removed`
+          ? `Registry ${name} removed${advert}`
           : result === 'not-ours'
             ? `Registry: a container named ${name} exists but floe-dev did not make it; left alone`
             : `Registry: none`,
       );
     },
   };
+}
+
+/** Deletes kube-public/local-registry-hosting when floe-dev wrote it; best effort (the cluster may be stopped). */
+async function removeRegistryAdvert(ctx: Context): Promise<string> {
+  try {
+    const kubectl = kubectlFor(ctx);
+    const r = await kubectl.run(['get', 'configmap', LOCAL_REGISTRY_CONFIG_MAP, '-n', LOCAL_REGISTRY_NAMESPACE, '-o', 'json', '--ignore-not-found']);
+    if (!r.stdout.trim()) return '';
+    const labels = (JSON.parse(r.stdout) as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {};
+    if (labels['app.kubernetes.io/managed-by'] !== 'floe-dev') return '';
+    await kubectl.delete([`configmap/${LOCAL_REGISTRY_CONFIG_MAP}`], LOCAL_REGISTRY_NAMESPACE, 30_000);
+    return ` and its ${LOCAL_REGISTRY_NAMESPACE}/${LOCAL_REGISTRY_CONFIG_MAP} ConfigMap`;
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    return ` (its ${LOCAL_REGISTRY_NAMESPACE}/${LOCAL_REGISTRY_CONFIG_MAP} ConfigMap could not be removed: ${(error as Error).message.split('\n')[0]})`;
+  }
 }
 
 /**

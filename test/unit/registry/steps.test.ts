@@ -318,6 +318,26 @@ describe('down and status', () => {
     expect(containers.size).toBe(1);
   });
 
+  it("with --keep-cluster also deletes floe-dev's local-registry-hosting ConfigMap, and never someone else's", async () => {
+    const step = async (labels: Record<string, string>) => {
+      const runner = new FakeRunner();
+      const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'local-registry-hosting', namespace: 'kube-public', labels } };
+      runner.expect((argv) => argv.includes('get') && argv.includes('local-registry-hosting')).respond({ stdout: JSON.stringify(configMap) });
+      runner.expect((argv) => argv.includes('delete')).respond({ stdout: 'configmap "local-registry-hosting" deleted\n' });
+      const docker = new FakeDocker(undefined, undefined, { containers: new Map([['floe-dev-registry', ours()]]) });
+      const ctx = testContext({ tools: { docker, runner } });
+      const report = recordingReporter();
+      await removeRegistryStep({ keep: false, keepCluster: true }, () => undefined).run(ctx, report);
+      return { deletes: runner.calls.filter((c) => c.argv.includes('delete')).map((c) => c.argv), titles: report.titles };
+    };
+    const mine = await step({ 'app.kubernetes.io/managed-by': 'floe-dev' });
+    expect(mine.titles).toEqual(['Registry floe-dev-registry removed and its kube-public/local-registry-hosting ConfigMap']);
+    expect(mine.deletes).toHaveLength(1);
+    expect(mine.deletes[0]).toEqual(expect.arrayContaining(['delete', 'configmap/local-registry-hosting', '-n', 'kube-public', '--ignore-not-found']));
+    const theirs = await step({ 'app.kubernetes.io/managed-by': 'ctlptl' });
+    expect(theirs).toEqual({ deletes: [], titles: ['Registry floe-dev-registry removed'] });
+  });
+
   it('without Docker, says nothing of a registry that was never on, and that it could not look at one that is', async () => {
     const docker = new FakeDocker({ state: 'unreachable', error: connectError('ENOENT') });
     expect(await run(testContext({ tools: { docker } }), false)).toEqual({ r: 'unknown', titles: ['Registry: not in use'] });
