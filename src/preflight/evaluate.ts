@@ -219,9 +219,10 @@ function recommendedGb(bytes: number): number {
   return Math.ceil(bytes / GiB + 0.5);
 }
 
-export function evaluateCpus(info: Pick<EngineInfo, 'cpus' | 'memTotalBytes'>, flavour: EngineFlavour): Finding {
-  // Settings like `colima start --memory` are absolute: never suggest less memory than the engine has.
-  const memGb = Math.max(recommendedGb(DEFAULT_MEMORY_NEEDS.limitsBytes + DEFAULT_MEMORY_NEEDS.overheadBytes), Math.round(info.memTotalBytes / GiB));
+export function evaluateCpus(info: Pick<EngineInfo, 'cpus' | 'memTotalBytes'>, flavour: EngineFlavour, needs: MemoryNeeds = DEFAULT_MEMORY_NEEDS): Finding {
+  // Settings like `colima start --memory` are absolute: never suggest less memory than the engine has, nor less
+  // than the memory check asks for (the platform's limits as rendered, plus kind's overhead).
+  const memGb = Math.max(recommendedGb(needs.limitsBytes + needs.overheadBytes), Math.round(info.memTotalBytes / GiB));
   const fix = resourceFix(flavour, { memGb, cpus: CPUS.recommended }, 'cpus');
   if (!info.cpus) return { status: 'warn', detail: 'the engine did not report its CPUs', fix };
   const n = `${info.cpus} CPU${info.cpus === 1 ? '' : 's'} for Docker`;

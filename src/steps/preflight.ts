@@ -141,7 +141,7 @@ function engineCheck(id: string, title: string, evaluate: (info: EngineInfo, env
 }
 
 export const memoryCheck = engineCheck('memory', 'Memory', (info, env) => evaluateMemory(info, env.memoryNeeds, engineFlavour(info)));
-export const cpusCheck = engineCheck('cpus', 'CPUs', (info) => evaluateCpus(info, engineFlavour(info)));
+export const cpusCheck = engineCheck('cpus', 'CPUs', (info, env) => evaluateCpus(info, engineFlavour(info), env.memoryNeeds));
 export const imageStoreCheck = engineCheck('image-store', 'Image store', (info) => evaluateImageStore(info));
 
 /**

@@ -93,6 +93,11 @@ describe('evaluateCpus (minimum 2, recommended 4)', () => {
     expect(f.status).toBe(status);
     if (status !== 'ok') expect(f.fix).toBe('colima stop && colima start --memory 16 --cpu 4');
   });
+
+  it("suggests the memory the platform's rendered limits need, as the memory check does, not a fixed figure", () => {
+    const needs = { requestsBytes: 3 * GiB, limitsBytes: 7.75 * GiB, overheadBytes: 1 * GiB };
+    expect(evaluateCpus({ cpus: 2, memTotalBytes: 4 * GiB }, 'colima', needs).fix).toBe('colima stop && colima start --memory 10 --cpu 4');
+  });
 });
 
 describe('evaluateDocker', () => {
