@@ -101,13 +101,8 @@ export interface ContainerSpec {
   restart: 'no' | 'always' | 'unless-stopped';
 }
 
-/** One line of the engine's push progress stream. */
-export interface PushStreamEvent {
-  id?: string;
-  status?: string;
-  error?: string;
-  errorDetail?: { message?: string };
-  progressDetail?: { current?: number; total?: number };
+/** One line of the engine's push progress stream: a pull's, plus the pushed digest at the end. */
+export interface PushStreamEvent extends PullEvent {
   aux?: { Tag?: string; Digest?: string; Size?: number };
 }
 
