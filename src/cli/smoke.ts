@@ -13,7 +13,10 @@ export const smokeCommand = defineCommand({
   run: async (args, io) => {
     const ctx = await createContext(args, io);
     const { smoke, formatSmokeReport } = await import('../smoke/index.js');
-    const report = await smoke(ctx, (r) => ctx.log.debug(`${r.status} ${r.name} (${r.attempts} attempt${r.attempts === 1 ? '' : 's'})`));
+    const report = await smoke(ctx, {
+      onResult: (r) => ctx.log.debug(`${r.status} ${r.name} (${r.attempts} attempt${r.attempts === 1 ? '' : 's'})`),
+      onForwardWait: (check, forward, state) => ctx.log.debug(`${check}: waiting for forward ${forward} (${state})`),
+    });
     io.stdout(ctx.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatSmokeReport(report));
     if (!report.ok) throw new ReportedFailure(ExitCode.failed, 'smoke checks failed');
   },

@@ -3,7 +3,7 @@
 import { durationMs } from '../config/schema.js';
 import type { Context } from '../context.js';
 import { FloeError } from '../errors.js';
-import { readForwardRecord, supervisorRunning } from '../forward/state.js';
+import { readForwardRecord, supervisorRunning, type ForwardState } from '../forward/state.js';
 import type { ForwardKey } from '../platform/types.js';
 import { plannedChecks } from './checks.js';
 import { runSmoke, type SmokeReport, type SmokeResult } from './run.js';
@@ -22,7 +22,19 @@ export function smokePorts(ctx: Pick<Context, 'config' | 'paths'>): Partial<Reco
   return ports;
 }
 
-export async function smoke(ctx: Context, onResult?: (result: SmokeResult) => void): Promise<SmokeReport> {
+/** What the running supervisor says of a forward now (read fresh: it rewrites its record on every change). */
+function forwardState(ctx: Pick<Context, 'paths'>, key: ForwardKey): ForwardState | undefined {
+  const record = readForwardRecord(ctx.paths.forwards);
+  if (!record || !supervisorRunning(record)) return undefined;
+  return record.forwards.find((f) => f.key === key)?.state;
+}
+
+export interface SmokeProgress {
+  onResult?(result: SmokeResult): void;
+  onForwardWait?(check: string, forward: ForwardKey, state: ForwardState): void;
+}
+
+export async function smoke(ctx: Context, progress: SmokeProgress = {}): Promise<SmokeReport> {
   const { existsSync } = await import('node:fs');
   if (!existsSync(ctx.paths.credentials)) {
     throw new FloeError(`no credentials for cluster ${ctx.config.cluster.name} (${ctx.paths.credentials}): run floe-dev up`, { hint: 'floe-dev up installs the platform and writes them' });
@@ -39,6 +51,7 @@ export async function smoke(ctx: Context, onResult?: (result: SmokeResult) => vo
     clock: ctx.clock,
     signal: ctx.signal,
     timeoutMs: durationMs(ctx.config.timeouts.smoke),
-    onResult,
+    forwardState: (key) => forwardState(ctx, key),
+    ...progress,
   });
 }

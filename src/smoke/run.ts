@@ -2,6 +2,7 @@
 // passed, with a timeout and bounded retries. Supplies the credentials each auth kind names and keeps every
 // secret and token out of what it reports.
 import type { Clock } from '../clock.js';
+import type { ForwardState } from '../forward/state.js';
 import type { ForwardKey } from '../platform/types.js';
 import type { Http, HttpRequest } from '../tools/http.js';
 import { networkReason } from '../forward/probe.js';
@@ -51,10 +52,20 @@ export interface SmokeOptions {
   attemptTimeoutMs?: number;
   /** Each result as it is known (progress). */
   onResult?(result: SmokeResult): void;
+  /**
+   * What the forward supervisor says of a forward now (undefined: none supervises it). A connection that is
+   * refused or reset through a forward the supervisor is bringing back (any state but dead) is waited for
+   * until the check's timeout rather than counted against its retries: the forward drops, not the service.
+   */
+  forwardState?(key: ForwardKey): ForwardState | undefined;
+  /** Each wait for a forward the supervisor is bringing back (progress). */
+  onForwardWait?(check: string, forward: ForwardKey, state: ForwardState): void;
 }
 
 export const DEFAULT_RETRIES = 2;
 const RETRY_DELAY_MS = 250;
+/** The longest wait between tries of a forward being restarted (the supervisor's first restart is within 250 ms). */
+const FORWARD_WAIT_CAP_MS = 1_000;
 
 export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
   const started = o.clock.now();
@@ -73,6 +84,8 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
     const deadline = begun + o.timeoutMs;
     const retries = o.retries ?? DEFAULT_RETRIES;
     let attempts = 0;
+    let failures = 0; // the attempts that count against the retries
+    let forwardWaits = 0;
     let last: Omit<SmokeResult, keyof typeof base | 'latencyMs' | 'attempts'> = { status: 'fail', reason: 'not run' };
     for (;;) {
       attempts += 1;
@@ -101,9 +114,18 @@ export async function runSmoke(o: SmokeOptions): Promise<SmokeReport> {
       } catch (error) {
         if (o.signal?.aborted) throw o.signal.reason;
         last = { status: 'fail', reason: networkReason(error) };
+        const state = forwardDropped(error) ? o.forwardState?.(check.forward) : undefined;
+        if (state && state !== 'dead') {
+          const delay = Math.min(FORWARD_WAIT_CAP_MS, RETRY_DELAY_MS * 2 ** forwardWaits++);
+          if (o.clock.now() + delay >= deadline) break;
+          o.onForwardWait?.(check.name, check.forward, state);
+          await o.clock.sleep(delay, o.signal);
+          continue;
+        }
       }
-      const delay = RETRY_DELAY_MS * 2 ** (attempts - 1);
-      if (attempts > retries || o.clock.now() + delay >= deadline) break;
+      failures += 1;
+      const delay = RETRY_DELAY_MS * 2 ** (failures - 1);
+      if (failures > retries || o.clock.now() + delay >= deadline) break;
       await o.clock.sleep(delay, o.signal);
     }
     const result: SmokeResult = { ...base, ...last, latencyMs: o.clock.now() - begun, attempts };
@@ -174,4 +196,10 @@ export function buildRequest(
     ...(form ? { form } : {}),
     retries: 0,
   };
+}
+
+/** The connection was refused or cut: what a forward that dropped (or is being restarted) does. */
+function forwardDropped(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE';
 }

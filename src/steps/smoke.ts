@@ -7,7 +7,10 @@ export const smokeStep: Step = {
   title: 'Smoke checks',
   run: async (ctx, report) => {
     let done = 0;
-    const result = await smoke(ctx, (r) => report.progress(`${++done} done; ${r.name}: ${r.status}`));
+    const result = await smoke(ctx, {
+      onResult: (r) => report.progress(`${++done} done; ${r.name}: ${r.status}`),
+      onForwardWait: (check, forward, state) => report.progress(`${check}: waiting for forward ${forward} (${state})`),
+    });
     if (!result.ok) {
       const failed = result.checks.filter((c) => c.status !== 'pass').map((c) => `  ${c.name} (${c.url}): ${c.status === 'skip' ? 'skipped' : 'failed'}: ${c.reason}`);
       throw new FloeError(`smoke: ${smokeSummary(result)}\n${failed.join('\n')}`, {

@@ -198,11 +198,13 @@ const CASES: Case[] = [
   },
   // --- forwards
   {
-    scenario: 'forward drops every 4 requests (smoke on)',
+    // Each new kubectl takes a second to listen: longer than the smoke checks' retries, so they must wait for
+    // the forward the supervisor is bringing back rather than fail on it.
+    scenario: 'forward drops every 4 requests, 1 s to come back (smoke on)',
     step: 'forwards',
     components: ['catalog'],
     smoke: true,
-    faults: { forwards: { polaris: { dropAfterRequests: 4 } } },
+    faults: { forwards: { polaris: { dropAfterRequests: 4, startLatencyMs: 1_000 } } },
     expect: {
       exit: 0,
       retries: { count: (calls) => calls.filter((x) => x.argv.includes('port-forward') && x.argv.some((a) => /^(svc|service)\/polaris$/.test(a)) && x.exitCode === 1).length, min: 1, max: 30, what: 'polaris forwards restarted' },

@@ -135,6 +135,52 @@ describe('runSmoke', () => {
     expect(info).toMatchObject({ status: 'fail', reason: 'connection refused', url: 'http://127.0.0.1:3000/server_info' });
   });
 
+  it('waits for a forward the supervisor is bringing back, past its retries, until it answers', async () => {
+    let refused = 6; // more refusals than the retries allow
+    const http = platform({
+      'GET /readyz': () => {
+        if (refused-- > 0) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4000'), { code: 'ECONNREFUSED' });
+        return { status: 200, body: { health: 'HEALTH' } };
+      },
+    });
+    const clock = new VirtualClock();
+    clock.t = Date.now();
+    const waits: string[] = [];
+    const report = await runSmoke({
+      checks, ports, credentials, http, clock, timeoutMs: 60_000,
+      forwardState: (key) => (key === 'cube' ? 'restarting' : 'up'),
+      onForwardWait: (check, forward, state) => waits.push(`${check} ${forward} ${state}`),
+    });
+    expect(report.checks.find((c) => c.name === 'cube ready')).toMatchObject({ status: 'pass', attempts: 7 });
+    expect(waits).toEqual(Array(6).fill('cube ready cube restarting'));
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(1_000); // capped: the supervisor restarts within 250 ms
+  });
+
+  it('stops waiting for a forward at the check timeout, and at once counts retries when it is dead or unsupervised', async () => {
+    const refuse = () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4000'), { code: 'ECONNREFUSED' });
+    };
+    const run = (forwardState?: () => 'restarting' | 'dead' | undefined, timeoutMs = 60_000) => {
+      const clock = new VirtualClock();
+      clock.t = Date.now();
+      return runSmoke({ checks, ports, credentials, http: platform({ 'GET /readyz': refuse }), clock, timeoutMs, forwardState }).then((r) => r.checks.find((c) => c.name === 'cube ready')!);
+    };
+    expect(await run(() => 'dead')).toMatchObject({ status: 'fail', attempts: 3, reason: 'connection refused (after 3 attempts)' });
+    expect(await run(undefined)).toMatchObject({ status: 'fail', attempts: 3 });
+    const restarting = await run(() => 'restarting', 10_000);
+    expect(restarting.status).toBe('fail');
+    expect(restarting.attempts).toBeGreaterThan(3);
+    expect(restarting.latencyMs).toBeLessThanOrEqual(10_000);
+  });
+
+  it('counts an HTTP failure against the retries even while the forward restarts', async () => {
+    const clock = new VirtualClock();
+    clock.t = Date.now();
+    const http = platform({ 'GET /readyz': () => ({ status: 500, body: { health: 'DOWN' } }) });
+    const report = await runSmoke({ checks, ports, credentials, http, clock, timeoutMs: 60_000, forwardState: () => 'restarting' });
+    expect(report.checks.find((c) => c.name === 'cube ready')).toMatchObject({ status: 'fail', attempts: 3 });
+  });
+
   it('never puts a secret or token in what it reports, even when a service echoes one', async () => {
     const http = platform({
       'GET /api/management/v1/catalogs': (req) => ({ status: 500, body: { error: { type: 'Boom', message: `bad header ${req.headers?.authorization} for client S3cretS3cretS3cret` } } }),
