@@ -78,14 +78,24 @@ export function loadConfigTolerant(options: LoadOptions): TolerantConfig {
   }
   const env = envLayer(options.env);
   problems.push(...env.problems);
-  layers.push(env, flagLayer(options.flags ?? {}));
+  const flags = flagLayer(options.flags ?? {});
+  layers.push(env, flags);
+  if (options.flags?.cluster !== undefined && options.flags.context !== undefined) {
+    // Two targets on one command line: which one `down` should act on is not floe-dev's to guess.
+    problems.push({
+      key: 'cluster.name',
+      message: '`--cluster` cannot go with `--context`: --cluster names a kind cluster floe-dev makes, --context an existing cluster it installs into',
+      hint: 'pass one of them',
+    });
+    deleteAt(flags.data, ['cluster', 'name']);
+  }
 
   // Each round leaves out what the last one refused; a check that needs valid input (two forwards on one port)
   // only speaks once the values themselves are fine, so a few rounds find everything.
   for (let round = 0; round < 5; round++) {
     const merged = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer.data), {});
     const parsed = configSchema.safeParse(merged, { reportInput: true });
-    if (parsed.success) return { config: parsed.data, file, warnings, problems: unique(problems) };
+    if (parsed.success) return { config: parsed.data, file, warnings: [...warnings, ...unusedKindName(parsed.data, layers)], problems: unique(problems) };
     for (const issue of parsed.error.issues) {
       for (const { problem, path } of problemsOf(issue, layers, merged)) {
         if (problem) problems.push(problem);
@@ -334,6 +344,14 @@ function sourceText(path: readonly PropertyKey[], layer: Layer | undefined): str
 function deleteAt(data: Record<string, unknown>, path: readonly PropertyKey[]): void {
   const parent = valueAt(data, path.slice(0, -1));
   if (isPlainObject(parent)) delete parent[String(path.at(-1))];
+}
+
+/** A kind cluster's name set beside cluster.existing names nothing floe-dev uses: say so rather than ignore it. */
+function unusedKindName(config: Config, layers: readonly Layer[]): string[] {
+  if (!config.cluster.existing) return [];
+  const setter = layers.findLast((l) => valueAt(l.data, ['cluster', 'name']) !== undefined);
+  if (!setter) return [];
+  return [`\`cluster.name\`${sourceText(['cluster', 'name'], setter)} is not used: with cluster.existing floe-dev installs into context ${config.cluster.existing.context}, not into a kind cluster`];
 }
 
 function unique(problems: ConfigProblem[]): ConfigProblem[] {

@@ -71,6 +71,33 @@ describe('cluster.existing', () => {
   });
 });
 
+describe('a kind cluster name beside an existing cluster', () => {
+  it('refuses --cluster with --context (exit 2): two targets on one command line', () => {
+    try {
+      loadConfig({ cwd: dir, env: {}, flags: { cluster: 'mine', context: 'prod' } });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).exitCode).toBe(ExitCode.usage);
+      expect((error as ConfigError).problems.map((p) => p.key)).toEqual(['cluster.name']);
+      expect((error as Error).message).toMatch(/`--cluster` cannot go with `--context`/);
+    }
+  });
+
+  it('warns that a cluster.name from the file or FLOE_DEV_CLUSTER is not used, naming where it came from', () => {
+    writeFileSync(join(dir, 'floe-dev.yaml'), 'cluster:\n  name: mine\n');
+    const fromFile = loadConfig({ cwd: dir, env: {}, flags: { context: 'prod' } });
+    expect(fromFile.config.cluster.existing).toEqual({ context: 'prod' });
+    expect(fromFile.warnings).toEqual([expect.stringMatching(/^`cluster.name` \(in .*floe-dev\.yaml.*\) is not used: with cluster.existing floe-dev installs into context prod/)]);
+    rmSync(join(dir, 'floe-dev.yaml'));
+    const fromEnv = loadConfig({ cwd: dir, env: { FLOE_DEV_CLUSTER: 'mine', FLOE_DEV_CONTEXT: 'prod' } });
+    expect(fromEnv.warnings).toEqual([expect.stringMatching(/`cluster.name` \(from FLOE_DEV_CLUSTER\) is not used/)]);
+    // Nothing to say when only one target is named.
+    expect(loadConfig({ cwd: dir, env: {}, flags: { context: 'prod' } }).warnings).toEqual([]);
+    expect(loadConfig({ cwd: dir, env: {}, flags: { cluster: 'mine' } }).warnings).toEqual([]);
+  });
+});
+
 describe('cluster.existing with the local registry', () => {
   it('is refused: the cluster cannot reach a registry on this machine', () => {
     const error = problem('cluster:\n  existing:\n    context: a\nregistry:\n  enabled: true\n');
