@@ -2,7 +2,7 @@
 // be written (disk full, read-only, permissions), the state folder removed while the run went on, or a command
 // that failed without a fix of its own. Each names the step, the reason and what to do.
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Context } from '../context.js';
 import { CommandError, FloeError, InterruptedError } from '../errors.js';
 import { fsReason } from '../state/dirs.js';
@@ -40,6 +40,17 @@ export function explainStepFailure(step: string, ctx: Pick<Context, 'cache' | 'c
     const at = typeof fs?.path === 'string' ? fs.path : undefined;
     const where = at ?? `${ctx.paths.dir}/`;
     return new FloeError(`${lower} failed: could not write ${at ?? `a file in ${ctx.paths.dir}`}: ${fsReason(error, where)}`, { hint: fix(where), cause: error });
+  }
+
+  // kubectl that never came back: the API server is stopped, starved or out of reach, not kubectl at fault.
+  if (error instanceof CommandError && error.result.timedOut && /^kubectl(\.exe)?$/.test(basename(error.argv[0] ?? '')) && !error.argv.includes('port-forward')) {
+    const existing = ctx.config.cluster.existing;
+    return new FloeError(`${lower} failed: the Kubernetes API server did not answer in time: ${error.message}`, {
+      hint: existing
+        ? `check that context ${existing.context} reaches its cluster (kubectl --context ${existing.context} get --raw /readyz), then run floe-dev up again`
+        : `the kind node may be stopped or starved: docker ps --filter name=${ctx.config.cluster.name}-control-plane shows it; give Docker more CPU and memory (floe-dev doctor says what it has), then run floe-dev up again: it continues where this run stopped`,
+      cause: error,
+    });
   }
 
   // A command that failed without a fix of its own: at least where to read all it said.

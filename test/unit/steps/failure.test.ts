@@ -52,6 +52,19 @@ describe('explainStepFailure', () => {
     }
   });
 
+  it('kubectl that timed out blames the API server, with what to check for kind and for an existing cluster', () => {
+    const timedOut = (argv: string[]) => new CommandError(argv, { exitCode: undefined, stdout: '', stderr: '', timedOut: true });
+    const ctx = testContext();
+    const out = explainStepFailure('Platform services', ctx, timedOut(['/usr/bin/kubectl', 'get', 'pods'])) as FloeError;
+    expect(out.message).toMatch(/^platform services failed: the Kubernetes API server did not answer in time: .*kubectl get pods timed out/);
+    expect(out.hint).toMatch(new RegExp(`docker ps --filter name=${ctx.config.cluster.name}-control-plane`));
+    const existing = testContext({ config: { cluster: { existing: { context: 'prod' } } } });
+    expect((explainStepFailure('Platform services', existing, timedOut(['kubectl', 'get', 'pods'])) as FloeError).hint).toMatch(/kubectl --context prod get --raw \/readyz/);
+    // Not a timeout, or not the API: the generic explanation.
+    expect((explainStepFailure('Forwards', ctx, timedOut(['kubectl', 'port-forward', 'svc/x', '1:1'])) as FloeError).message).not.toMatch(/API server/);
+    expect((explainStepFailure('Images', ctx, timedOut(['kind', 'load', 'docker-image', 'x'])) as FloeError).message).not.toMatch(/API server/);
+  });
+
   it('leaves an interruption and an explained error as they are', () => {
     const ctx = testContext();
     const interrupted = new InterruptedError();
