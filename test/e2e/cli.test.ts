@@ -159,7 +159,7 @@ describe.skipIf(!cliBuilt)('floe-dev down with the fake tools', () => {
   });
 });
 
-describe.skipIf(!cliBuilt || !dockerAvailable)('floe-dev up: the cluster and images steps, with Docker nodes', { timeout: 90_000 }, () => {
+describe.skipIf(!cliBuilt || !dockerAvailable)('floe-dev up: the cluster and images steps, with Docker nodes', { timeout: 240_000 }, () => {
   // Whatever up's exit code (later steps land in later issues), these effects of the first steps must hold.
   const h = useHarness({ scenario: { nodes: 'docker', kind: { createLatencyMs: 100, loadLatencyMs: 10 } } });
 
@@ -175,7 +175,7 @@ describe.skipIf(!cliBuilt || !dockerAvailable)('floe-dev up: the cluster and ima
 
   it('creates the cluster from floe-dev’s kind config into its own kubeconfig, and side-loads every image in one batch', async () => {
     const { cluster, env, images } = await platformWorld(h());
-    await h().floeDev(['up'], { env, timeoutMs: 60_000 });
+    await h().floeDev(['up'], { env, timeoutMs: 180_000 });
     const created = h().state.calls('kind').filter((c) => c.argv[0] === 'create');
     expect(created).toHaveLength(1);
     expect(created[0]?.argv).toEqual(expect.arrayContaining(['--name', cluster, '--config', '--kubeconfig', join(h().floeHome, 'clusters', cluster, 'kubeconfig')]));
@@ -193,9 +193,9 @@ describe.skipIf(!cliBuilt || !dockerAvailable)('floe-dev up: the cluster and ima
 
   it('a second up creates nothing and loads nothing', async () => {
     const { env } = await platformWorld(h());
-    await h().floeDev(['up'], { env, timeoutMs: 60_000 });
+    await h().floeDev(['up'], { env, timeoutMs: 180_000 });
     const before = h().state.calls('kind').length;
-    await h().floeDev(['up'], { env, timeoutMs: 60_000 });
+    await h().floeDev(['up'], { env, timeoutMs: 180_000 });
     const again = h().state.calls('kind').slice(before);
     expect(again.filter((c) => c.argv[0] === 'create' || c.argv[0] === 'load' || c.argv[0] === 'delete')).toEqual([]);
   });

@@ -32,7 +32,7 @@ async function withCodeLocation(h: Harness, image: string, scenario = {}) {
   return world(h, scenario); // renders with this file: the code location's image is made present on the host
 }
 
-d('your own Dagster code locations', { timeout: 120_000 }, () => {
+d('your own Dagster code locations', { timeout: 300_000 }, () => {
   const h = useHarness();
 
   it('are installed by up, and reloaded after a rebuild (same tag) and with another image', async () => {

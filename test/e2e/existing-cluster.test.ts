@@ -37,7 +37,7 @@ function expectOnlyTheUsersContext(h: Harness, kubeconfig: string, context: stri
   expect(calls.filter((c) => !named(c.argv)).map((c) => c.argv.join(' '))).toEqual([]);
 }
 
-describe('floe-dev on an existing cluster', { timeout: 60_000 }, () => {
+describe('floe-dev on an existing cluster', { timeout: 180_000 }, () => {
   // kind is not on PATH: a single kind call would fail the run.
   const h = useHarness({ tools: ['kubectl'], scenario: SCENARIO });
 
@@ -45,7 +45,7 @@ describe('floe-dev on an existing cluster', { timeout: 60_000 }, () => {
     const c = h().existingCluster({ objects: [namespace('team-a'), foreignDeployment('team-a', 'their-app')] });
     const before = readFileSync(c.kubeconfig);
     const env = await forwardPortEnv();
-    const up = await h().floeDev(['up', '--context', c.context], { env, timeoutMs: 60_000 });
+    const up = await h().floeDev(['up', '--context', c.context], { env, timeoutMs: 180_000 });
     expect(up.stderr).toMatch(/Preflight passed: existing cluster, context team@big-\w+, Kubernetes v1\.31\.6, 2 nodes \(amd64\)/);
     expect(up.stderr).toContain('the cluster pulls its');
     expect(up.exitCode).toBe(0);
@@ -144,7 +144,7 @@ describe('floe-dev on an existing cluster', { timeout: 60_000 }, () => {
   });
 });
 
-describe('floe-dev on an existing cluster where nodes and StorageClasses are not the user\'s to list', { timeout: 30_000 }, () => {
+describe('floe-dev on an existing cluster where nodes and StorageClasses are not the user\'s to list', { timeout: 120_000 }, () => {
   const h = useHarness({ tools: ['kubectl'], scenario: { ...SCENARIO, auth: { deny: ['list nodes', 'list storageclasses'] } } });
 
   it('warns that it could not judge them instead of stopping', async () => {
@@ -159,7 +159,7 @@ describe('floe-dev on an existing cluster where nodes and StorageClasses are not
   });
 });
 
-describe('the fakes for an existing cluster', { timeout: 30_000 }, () => {
+describe('the fakes for an existing cluster', { timeout: 120_000 }, () => {
   const h = useHarness({ scenario: { nodes: 'state', auth: { deny: ['create pods/portforward', 'delete secrets in locked'] } } });
 
   it('answer kubectl auth can-i as kubectl does, list StorageClasses, and keep the cluster out of kind\'s reach', async () => {

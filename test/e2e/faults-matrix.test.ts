@@ -358,7 +358,7 @@ async function runCase(k: Case): Promise<void> {
     const callsBefore = h.state.calls().length;
     const before = new Set(processesWithMarker(`FAKE_TOOLS_STATE=${h.stateDir}`));
     const args = ['up', ...k.components.flatMap((x) => ['--component', x]), ...(k.smoke ? [] : ['--skip-smoke'])];
-    const run = c.w.spawnFloeDev(args, { env: c.env, timeoutMs: 90_000 });
+    const run = c.w.spawnFloeDev(args, { env: c.env, timeoutMs: 240_000 });
     if (k.during) await k.during(c, run);
     const r = await run.result;
     for (const undo of c.after) await undo();
@@ -415,5 +415,5 @@ describe.skipIf(skip)('fault matrix', () => {
     console.log(`\nfloe-dev fault matrix (${rows.length} scenarios; also in ${file}):\n${table}\n`);
   });
 
-  it.concurrent.each(CASES.map((k) => [k.scenario, k] as const))('%s', async (_name, k) => slot(() => runCase(k)), 150_000);
+  it.concurrent.each(CASES.map((k) => [k.scenario, k] as const))('%s', async (_name, k) => slot(() => runCase(k)), 300_000);
 });

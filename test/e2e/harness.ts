@@ -245,6 +245,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
       },
       waitForOutput: (pattern, timeoutMs = 10_000) =>
         new Promise((resolveWait, rejectWait) => {
+          timeoutMs = Math.max(timeoutMs, MIN_WAIT_MS); // a net for a hang (see waitFor)
           const check = (): boolean => {
             const m = out.match(pattern) ?? err.match(pattern);
             if (m) {
@@ -424,8 +425,18 @@ export async function forwardPortEnv(): Promise<Record<string, string>> {
   };
 }
 
-/** Polls `fn` until it returns a truthy value (returned) or the time is up (throws with the last value). */
+/**
+ * The shortest wait `waitFor` allows: every wait here is for something that must happen, so its time is a net for
+ * a hang, never a margin a busy machine could miss (a loaded 2-core CI machine runs the fakes several times slower).
+ */
+export const MIN_WAIT_MS = 60_000;
+
+/**
+ * Polls `fn` until it returns a truthy value (returned) or the time is up (throws with the last value). The time
+ * is at least MIN_WAIT_MS, whatever the caller names: waits that pass return as soon as they can.
+ */
 export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5_000, what = 'condition'): Promise<NonNullable<T>> {
+  timeoutMs = Math.max(timeoutMs, MIN_WAIT_MS);
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   for (;;) {

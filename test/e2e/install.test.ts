@@ -30,7 +30,7 @@ function configFile(h: Harness, yaml: string): void {
   writeFileSync(join(h.dir, 'floe-dev.yaml'), yaml);
 }
 
-d('floe-dev up installs the platform', { timeout: 90_000 }, () => {
+d('floe-dev up installs the platform', { timeout: 240_000 }, () => {
   const h = useHarness();
 
   it('applies Secrets and ConfigMaps first, then each service only once every service it depends on is ready', async () => {
@@ -139,7 +139,7 @@ d('floe-dev up installs the platform', { timeout: 90_000 }, () => {
   });
 });
 
-d('floe-dev up bootstrap, proven by its effect', { timeout: 90_000 }, () => {
+d('floe-dev up bootstrap, proven by its effect', { timeout: 240_000 }, () => {
   const h = useHarness();
 
   it('creates the warehouse bucket when the bucket Job completed without making it, and finds it the next time', async () => {

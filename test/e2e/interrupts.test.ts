@@ -78,7 +78,7 @@ async function interruptAt(h: Harness, w: World, point: Point): Promise<void> {
   expect(existsSync(join(h.floeHome, 'clusters', `${w.cluster}.lock`)), `${point.name}: lock released`).toBe(false);
 }
 
-d('Ctrl-C during up', { timeout: 120_000 }, () => {
+d('Ctrl-C during up', { timeout: 300_000 }, () => {
   const h = useHarness();
 
   it.each(POINTS)('at $name: exit 130, nothing left running, lock released, the next up completes', async (point) => {

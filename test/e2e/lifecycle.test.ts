@@ -16,12 +16,12 @@ async function world(h: Harness, extraEnv: Record<string, string> = {}) {
   const rendered = await h.floeDev(['render'], { env });
   h.hostImages([...new Set([...rendered.stdout.matchAll(/^[\s-]+image: "?([^"\s]+)"?$/gm)].map((m) => m[1] as string))]);
   const kindCalls = (sub: string) => h.state.calls('kind').filter((c) => c.argv[0] === sub);
-  return { cluster, env, kindCalls, up: (args: string[] = [], e: Record<string, string> = {}) => h.floeDev(['up', ...args], { env: { ...env, ...e }, timeoutMs: 60_000 }) };
+  return { cluster, env, kindCalls, up: (args: string[] = [], e: Record<string, string> = {}) => h.floeDev(['up', ...args], { env: { ...env, ...e }, timeoutMs: 180_000 }) };
 }
 
 const expectUpReachedInstall = expectInstalled;
 
-describe.skipIf(skip)('cluster lifecycle', { timeout: 90_000 }, () => {
+describe.skipIf(skip)('cluster lifecycle', { timeout: 240_000 }, () => {
   const h = useHarness({ scenario: { nodes: 'docker', kind: { createLatencyMs: 100, loadLatencyMs: 5 } } });
 
   it('reports drift instead of deleting, and --recreate replaces the cluster', async () => {
@@ -107,7 +107,7 @@ describe.skipIf(skip)('cluster lifecycle', { timeout: 90_000 }, () => {
     // A create that would take an hour: interrupted once the fake kind has begun making the cluster.
     h().writeScenario({ nodes: 'docker', kind: { createLatencyMs: 3_600_000 } });
     const w = await world(h());
-    const run = h().spawnFloeDev(['up'], { env: w.env, timeoutMs: 60_000 });
+    const run = h().spawnFloeDev(['up'], { env: w.env, timeoutMs: 180_000 });
     await waitFor(() => h().state.cluster(w.cluster)?.status === 'creating', 30_000, 'kind create to begin');
     run.signal('SIGINT');
     const r = await run.result;

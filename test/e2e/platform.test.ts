@@ -29,7 +29,7 @@ const PENDING: Record<keyof typeof READY, string> = {
 function describeWhen(capability: keyof typeof READY, title: string, fn: () => void): void {
   if (!READY[capability]) describe.skip(`${title} (${PENDING[capability]})`, fn);
   else if (!dockerAvailable) describe.skip(`${title} (skipped: ${NO_DOCKER_REASON})`, fn);
-  else describe(title, { timeout: 120_000 }, fn);
+  else describe(title, { timeout: 300_000 }, fn);
 }
 
 describeWhen('smokeStatus', 'floe-dev up → smoke → status → down', () => {

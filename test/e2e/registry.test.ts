@@ -22,7 +22,7 @@ const codePods = (h: Harness, w: World) =>
     (p) => p.spec.containers[0]!.image,
   );
 
-describe.skipIf(!ready)(`the local registry on the simulated toolchain${ready ? '' : ` (skipped: ${why})`}`, { timeout: 120_000 }, () => {
+describe.skipIf(!ready)(`the local registry on the simulated toolchain${ready ? '' : ` (skipped: ${why})`}`, { timeout: 300_000 }, () => {
   const h = useHarness();
 
   it('is wired into the node and advertised by up, runs your code location by digest, and goes with down', async () => {

@@ -40,7 +40,7 @@ export async function world(h: Harness, scenario: Scenario = {}): Promise<World>
   const cluster = `e2e-${Math.random().toString(36).slice(2, 8)}`;
   const forwards = await forwardPortEnv();
   const env = { FLOE_DEV_CLUSTER: cluster, ...forwards };
-  const withEnv = (options: RunOptions): RunOptions => ({ timeoutMs: 60_000, ...options, env: { ...env, ...(options.env ?? {}) } });
+  const withEnv = (options: RunOptions): RunOptions => ({ timeoutMs: 180_000, ...options, env: { ...env, ...(options.env ?? {}) } });
   const floeDev = (args: string[], options: RunOptions = {}) => h.floeDev(args, withEnv(options));
   const rendered = await floeDev(['render']);
   const images = [...new Set([...rendered.stdout.matchAll(/^[\s-]+image: "?([^"\s]+)"?$/gm)].map((m) => m[1] as string))];
