@@ -167,10 +167,44 @@ export function errorReport(error: unknown): ErrorReport {
     if (error instanceof ConfigError && error.problems.length > 1) report.problems = [...error.problems];
     return report;
   }
+  const system = systemErrorReport(error);
+  if (system) return system;
   const message = error instanceof Error ? error.message : String(error);
   return {
     message: `floe-dev hit an unexpected problem: ${message}`,
     hint: 'run again with --verbose for details, and please report it',
+    exitCode: ExitCode.failed,
+  };
+}
+
+/** What the operating system's error codes mean, and what to do, where the machine is at fault rather than floe-dev. */
+const SYSTEM_ERRORS: Record<string, { reason: string; fix: (path: string) => string }> = {
+  EMFILE: { reason: 'too many open files in this process', fix: () => 'raise the open-file limit (ulimit -n 4096), then run it again' },
+  ENFILE: { reason: 'too many open files on this machine', fix: () => 'close some programs (or raise fs.file-max), then run it again' },
+  ENOSPC: { reason: 'no space left on the device', fix: (path) => `free some space on the disk that holds ${path} (df -h), then run it again` },
+  EDQUOT: { reason: 'the disk quota is exhausted', fix: () => 'free some of your disk quota (quota -s), then run it again' },
+  EROFS: { reason: 'the file system is read-only', fix: () => 'point FLOE_DEV_HOME at a writable folder, then run it again' },
+  EACCES: { reason: 'permission denied', fix: (path) => `make ${path} yours and readable/writable (ls -ld ${path}), or point FLOE_DEV_HOME elsewhere` },
+  EPERM: { reason: 'operation not permitted', fix: (path) => `make ${path} yours and readable/writable (ls -ld ${path}), or point FLOE_DEV_HOME elsewhere` },
+  ENAMETOOLONG: { reason: 'the path is too long', fix: () => 'point FLOE_DEV_HOME (or HOME) at a shorter path, then run it again' },
+  ELOOP: { reason: 'too many symbolic links (a link that points at itself?)', fix: (path) => `look at the links on the way to ${path} (ls -l), then run it again` },
+  EISDIR: { reason: 'it is a folder, not a file', fix: (path) => `move ${path} out of the way, then run it again` },
+  ENOTDIR: { reason: 'a part of the path is a file, not a folder', fix: (path) => `move the file on the way to ${path} out of the way, then run it again` },
+  EIO: { reason: 'an input/output error of the disk', fix: () => 'check the disk (dmesg shows what the kernel saw), then run it again' },
+};
+
+/**
+ * A file-system or resource error the operating system raised on a path (too many open files, a full or
+ * read-only disk, a path too long): the machine's to fix, said with the path and the fix, not "report it".
+ */
+function systemErrorReport(error: unknown): ErrorReport | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  const known = typeof e?.code === 'string' ? SYSTEM_ERRORS[e.code] : undefined;
+  if (!known || typeof e?.syscall !== 'string') return undefined;
+  const path = typeof e.path === 'string' ? e.path : undefined;
+  return {
+    message: `could not ${e.syscall}${path ? ` ${path}` : ''}: ${known.reason} (${e.code})`,
+    hint: known.fix(path ?? 'the state folder'),
     exitCode: ExitCode.failed,
   };
 }
