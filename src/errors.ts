@@ -177,21 +177,29 @@ export function errorReport(error: unknown): ErrorReport {
   };
 }
 
-/** What the operating system's error codes mean, and what to do, where the machine is at fault rather than floe-dev. */
-const SYSTEM_ERRORS: Record<string, { reason: string; fix: (path: string) => string }> = {
-  EMFILE: { reason: 'too many open files in this process', fix: () => 'raise the open-file limit (ulimit -n 4096), then run it again' },
-  ENFILE: { reason: 'too many open files on this machine', fix: () => 'close some programs (or raise fs.file-max), then run it again' },
-  ENOSPC: { reason: 'no space left on the device', fix: (path) => `free some space on the disk that holds ${path} (df -h), then run it again` },
-  EDQUOT: { reason: 'the disk quota is exhausted', fix: () => 'free some of your disk quota (quota -s), then run it again' },
-  EROFS: { reason: 'the file system is read-only', fix: () => 'point FLOE_DEV_HOME at a writable folder, then run it again' },
-  EACCES: { reason: 'permission denied', fix: (path) => `make ${path} yours and readable/writable (ls -ld ${path}), or point FLOE_DEV_HOME elsewhere` },
-  EPERM: { reason: 'operation not permitted', fix: (path) => `make ${path} yours and readable/writable (ls -ld ${path}), or point FLOE_DEV_HOME elsewhere` },
-  ENAMETOOLONG: { reason: 'the path is too long', fix: () => 'point FLOE_DEV_HOME (or HOME) at a shorter path, then run it again' },
-  ELOOP: { reason: 'too many symbolic links (a link that points at itself?)', fix: (path) => `look at the links on the way to ${path} (ls -l), then run it again` },
-  EISDIR: { reason: 'it is a folder, not a file', fix: (path) => `move ${path} out of the way, then run it again` },
-  ENOTDIR: { reason: 'a part of the path is a file, not a folder', fix: (path) => `move the file on the way to ${path} out of the way, then run it again` },
-  EIO: { reason: 'an input/output error of the disk', fix: () => 'check the disk (dmesg shows what the kernel saw), then run it again' },
+/**
+ * What the operating system's error codes mean, and what to do, where the machine is at fault rather than
+ * floe-dev. `fix` gets the folder at fault and how to carry on ("run it again", or up's "continues" wording).
+ */
+const SYSTEM_ERRORS: Record<string, { reason: string; fix: (path: string, again: string) => string }> = {
+  EMFILE: { reason: 'too many open files in this process', fix: (_, again) => `raise the open-file limit (ulimit -n 4096), then ${again}` },
+  ENFILE: { reason: 'too many open files on this machine', fix: (_, again) => `close some programs (or raise fs.file-max), then ${again}` },
+  ENOSPC: { reason: 'no space left on the device', fix: (path, again) => `free some space on the disk that holds ${path} (df -h ${path}), then ${again}` },
+  EDQUOT: { reason: 'the disk quota is exhausted', fix: (path, again) => `free some of your disk quota (quota -s) for ${path}, then ${again}` },
+  EROFS: { reason: 'the file system is read-only', fix: (path, again) => `point FLOE_DEV_HOME at a writable folder (${path} is read-only), then ${again}` },
+  EACCES: { reason: 'permission denied', fix: (path) => `make ${path} yours and writable (ls -ld ${path}), or point FLOE_DEV_HOME elsewhere` },
+  EPERM: { reason: 'operation not permitted', fix: (path) => `make ${path} yours and writable (ls -ld ${path}), or point FLOE_DEV_HOME elsewhere` },
+  ENAMETOOLONG: { reason: 'the path is too long', fix: (_, again) => `point FLOE_DEV_HOME (or HOME) at a shorter path, then ${again}` },
+  ELOOP: { reason: 'too many symbolic links (a link that points at itself?)', fix: (path, again) => `look at the links on the way to ${path} (ls -l), then ${again}` },
+  EISDIR: { reason: 'it is a folder, not a file', fix: (path, again) => `move ${path} out of the way, then ${again}` },
+  ENOTDIR: { reason: 'a part of the path is a file, not a folder', fix: (path, again) => `move the file on the way to ${path} out of the way, then ${again}` },
+  EIO: { reason: 'an input/output error of the disk', fix: (_, again) => `check the disk (dmesg shows what the kernel saw), then ${again}` },
 };
+
+/** The fix for an operating-system error code on `path`, if it is one the machine is at fault for. */
+export function systemErrorFix(code: string | undefined, path: string, again = 'run it again'): string | undefined {
+  return code ? SYSTEM_ERRORS[code]?.fix(path, again) : undefined;
+}
 
 /**
  * A file-system or resource error the operating system raised on a path (too many open files, a full or
@@ -204,7 +212,7 @@ function systemErrorReport(error: unknown): ErrorReport | undefined {
   const path = typeof e.path === 'string' ? e.path : undefined;
   return {
     message: `could not ${e.syscall}${path ? ` ${path}` : ''}: ${known.reason} (${e.code})`,
-    hint: known.fix(path ?? 'the state folder'),
+    hint: known.fix(path ?? 'the state folder', 'run it again'),
     exitCode: ExitCode.failed,
   };
 }

@@ -4,17 +4,13 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Context } from '../context.js';
-import { CommandError, FloeError, InterruptedError } from '../errors.js';
+import { CommandError, FloeError, InterruptedError, systemErrorFix } from '../errors.js';
 import { fsReason } from '../state/dirs.js';
 
-/** File-system errors a user can fix, by code. */
-const FS_FIXES: Record<string, (path: string) => string> = {
-  ENOSPC: (path) => `free some space on the disk that holds ${dirname(path)} (df -h ${dirname(path)}), then run floe-dev up again: it continues where this run stopped`,
-  EDQUOT: (path) => `free some of your disk quota (quota -s) for ${dirname(path)}, then run floe-dev up again`,
-  EROFS: (path) => `point FLOE_DEV_HOME at a writable folder (${dirname(path)} is read-only), then run floe-dev up again`,
-  EACCES: (path) => `make ${dirname(path)} yours and writable (ls -ld ${dirname(path)}), or point FLOE_DEV_HOME elsewhere`,
-  EPERM: (path) => `make ${dirname(path)} yours and writable (ls -ld ${dirname(path)}), or point FLOE_DEV_HOME elsewhere`,
-};
+/** The write failures a step of up explains as the state folder's (fsReason words them). */
+const FS_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
+/** How up carries on once the machine is fixed. */
+const UP_AGAIN = 'run floe-dev up again: it continues where this run stopped';
 
 /** The error to report for `error`, thrown by the step titled `step`. */
 export function explainStepFailure(step: string, ctx: Pick<Context, 'cache' | 'config' | 'paths' | 'signal' | 'runLog'>, error: unknown): unknown {
@@ -34,12 +30,12 @@ export function explainStepFailure(step: string, ctx: Pick<Context, 'cache' | 'c
   }
 
   const fs = error as NodeJS.ErrnoException | undefined;
-  const fix = fs?.code ? FS_FIXES[fs.code] : undefined;
+  // A failed write(2) names no path (only open(2) does): then it was a file of the state folder.
+  const at = typeof fs?.path === 'string' ? fs.path : undefined;
+  const where = at ?? `${ctx.paths.dir}/`;
+  const fix = FS_CODES.has(fs?.code ?? '') ? systemErrorFix(fs?.code, dirname(where), UP_AGAIN) : undefined;
   if (fix) {
-    // A failed write(2) names no path (only open(2) does): then it was a file of the state folder.
-    const at = typeof fs?.path === 'string' ? fs.path : undefined;
-    const where = at ?? `${ctx.paths.dir}/`;
-    return new FloeError(`${lower} failed: could not write ${at ?? `a file in ${ctx.paths.dir}`}: ${fsReason(error, where)}`, { hint: fix(where), cause: error });
+    return new FloeError(`${lower} failed: could not write ${at ?? `a file in ${ctx.paths.dir}`}: ${fsReason(error, where)}`, { hint: fix, cause: error });
   }
 
   // kubectl that never came back: the API server is stopped, starved or out of reach, not kubectl at fault.
